@@ -1,0 +1,10 @@
+using Nixery.Abstractions.Storage;
+
+namespace Nixery.Abstractions.Building;
+
+/// <summary>A packed layer: its compressed blob, the digest of its uncompressed tar, and what it holds.</summary>
+/// <param name="Digest">SHA-256 of the gzip-compressed tar, the blob's name.</param>
+/// <param name="DiffId">SHA-256 of the uncompressed tar, listed in the image config.</param>
+/// <param name="Size">Compressed size in bytes.</param>
+/// <param name="Contents">What it holds, for the image history: store path names, or a description.</param>
+public sealed record LayerDescriptor(Digest Digest, Digest DiffId, long Size, IReadOnlyList<string> Contents);

@@ -1,0 +1,4 @@
+namespace Nixery.Abstractions.Storage;
+
+/// <summary>A stored blob.</summary>
+public sealed record BlobInfo(Digest Digest, long Size);
