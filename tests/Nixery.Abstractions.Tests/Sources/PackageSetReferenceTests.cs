@@ -1,0 +1,28 @@
+using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Sources;
+
+namespace Nixery.Abstractions.Tests.Sources;
+
+public class PackageSetReferenceTests
+{
+    private static PackageSetReference Pinned(string identity) =>
+        new("git", new Dictionary<string, string>(), identity, IsPinned: true);
+
+    [Fact]
+    public void An_unpinned_package_set_gives_no_cache_key()
+    {
+        var reference = new PackageSetReference("path", new Dictionary<string, string>(), "path /x", IsPinned: false);
+        Assert.Null(reference.CacheKey(ImageRequest.Parse("hello", null)));
+    }
+
+    [Fact]
+    public void The_cache_key_depends_on_architecture_packages_and_package_set_but_not_on_name_order()
+    {
+        var set = Pinned("git file:///r rev 1");
+        var key = set.CacheKey(ImageRequest.Parse("git/hello", null));
+        Assert.Equal(key, set.CacheKey(ImageRequest.Parse("hello/git", null)));
+        Assert.NotEqual(key, set.CacheKey(ImageRequest.Parse("arm64/git/hello", null)));
+        Assert.NotEqual(key, set.CacheKey(ImageRequest.Parse("git", null)));
+        Assert.NotEqual(key, Pinned("git file:///r rev 2").CacheKey(ImageRequest.Parse("git/hello", null)));
+    }
+}
