@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 namespace Nixery.Abstractions.Storage;
 
 /// <summary>A content digest in the OCI form <c>sha256:&lt;64 lowercase hex&gt;</c>.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(DigestJsonConverter))]
 public readonly record struct Digest
 {
     private const string Prefix = "sha256:";

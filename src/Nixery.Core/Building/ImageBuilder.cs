@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Layering;
+using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Sources;
+using Nixery.Abstractions.Storage;
+using Nixery.Core.Images;
+using Nixery.Core.Layering;
+using Nixery.Core.Nix;
+using Nixery.Core.Packing;
+
+namespace Nixery.Core.Building;
+
+/// <summary>
+/// The whole flow of one image: package set, Nix closure, layer plan, packed layers, config and manifests.
+/// Everything after the Nix call is content-addressed, so work done once is not done again.
+/// </summary>
+public sealed partial class ImageBuilder(
+    IPackageSource packageSource,
+    NixClient nix,
+    ILayerStrategy strategy,
+    LayerPacker packer,
+    IBlobStore store,
+    PopularityLoader popularity,
+    IOptions<NixeryOptions> options,
+    ILogger<ImageBuilder> logger) : IImageBuilder
+{
+    /// <inheritdoc />
+    public async Task<ImageBuildResult> BuildAsync(ImageRequest request, CancellationToken cancellationToken = default)
+    {
+        using var activity = NixeryDiagnostics.ActivitySource.StartActivity("nixery.build_image");
+        activity?.SetTag("nixery.image", request.Name);
+        activity?.SetTag("nixery.tag", request.Tag);
+        var started = Stopwatch.GetTimestamp();
+
+        var packageSet = packageSource.Resolve(request.Tag);
+        var cacheKey = packageSet.CacheKey(request);
+        if (cacheKey is not null && await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            NixeryDiagnostics.ImagesServedFromCache.Add(1);
+            LogCacheHit(request.Name, request.Tag, cached.OciManifest.Digest.ToString());
+            return cached;
+        }
+
+        var outcome = await nix.BuildAsync(request, packageSet, cancellationToken).ConfigureAwait(false);
+        if (outcome is NixBuildOutcome.NotFound notFound)
+        {
+            LogPackagesNotFound(request.Name, string.Join(", ", notFound.Result.Packages));
+            return notFound.Result;
+        }
+
+        var closure = (NixBuildOutcome.Realised)outcome;
+        await using (closure.Lease.ConfigureAwait(false))
+        {
+            var image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
+            if (cacheKey is not null) await ImageCache.WriteAsync(store, cacheKey, image, cancellationToken).ConfigureAwait(false);
+
+            NixeryDiagnostics.ImagesBuilt.Add(1);
+            LogBuilt(request.Name, request.Tag, image.Layers.Count, closure.Graph.Paths.Count, image.OciManifest.Digest.ToString(),
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return image;
+        }
+    }
+
+    private async Task<BuiltImage> AssembleAsync(ImageRequest request, Abstractions.Graph.RuntimeGraph graph, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+
+        // Packages that every image gets are shared by every image: give them layers of their own.
+        var alwaysPopular = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Packages.Count && i < graph.TopLevel.Count; i++)
+            if (settings.Requests.AlwaysIncludedPackages.Contains(request.Packages[i]))
+                alwaysPopular.Add(graph.TopLevel[i]);
+
+        var context = new LayeringContext(settings.LayerBudget, await popularity.GetAsync(cancellationToken).ConfigureAwait(false), alwaysPopular);
+        var plan = strategy.Plan(graph, context);
+
+        var layers = new List<LayerDescriptor>(plan.Layers.Count + 1);
+        foreach (var group in plan.Layers)
+            layers.Add(await packer.PackStorePathsAsync(group.StorePaths, cancellationToken).ConfigureAwait(false));
+        layers.Add(await packer.PackSymlinkLayerAsync(graph.TopLevel, cancellationToken).ConfigureAwait(false));
+
+        var config = await store.PutAsync(ImageDocuments.Config(request, layers, settings.Images), cancellationToken).ConfigureAwait(false);
+        var oci = await store.PutAsync(ImageDocuments.Manifest(oci: true, config, layers), cancellationToken).ConfigureAwait(false);
+        var docker = await store.PutAsync(ImageDocuments.Manifest(oci: false, config, layers), cancellationToken).ConfigureAwait(false);
+        return new BuiltImage(request, config, layers,
+            new StoredManifest(oci.Digest, MediaTypes.OciManifest, oci.Size),
+            new StoredManifest(docker.Digest, MediaTypes.DockerManifest, docker.Size));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image {Image}:{Tag} served from cache as {ManifestDigest}")]
+    private partial void LogCacheHit(string image, string tag, string manifestDigest);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image {Image}: packages not found: {MissingPackages}")]
+    private partial void LogPackagesNotFound(string image, string missingPackages);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Built image {Image}:{Tag}: {LayerCount} layers from {PathCount} store paths as {ManifestDigest} in {ElapsedMs:F0} ms")]
+    private partial void LogBuilt(string image, string tag, int layerCount, int pathCount, string manifestDigest, double elapsedMs);
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Layering;
+using Nixery.Core.Building;
+using Nixery.Core.Layering;
+using Nixery.Core.Nix;
+using Nixery.Core.Packing;
+using Nixery.Core.Storage;
+using Nixery.Layering;
+
+namespace Nixery.Core.DependencyInjection;
+
+/// <summary>Adds the Nixery image engine to a host's services.</summary>
+public static class NixeryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the image engine (<see cref="IImageBuilder"/>) with the original's layering strategy. Options are bound
+    /// from <paramref name="configuration"/> when given: the section itself for <see cref="NixeryOptions"/>, and its
+    /// <c>Nix</c>, <c>Packing</c> and <c>FileSystemStorage</c> children. Pick a package source and a blob store on
+    /// the returned builder.
+    /// </summary>
+    public static NixeryBuilder AddNixery(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        var options = services.AddOptions<NixeryOptions>();
+        var nix = services.AddOptions<NixOptions>();
+        var packing = services.AddOptions<PackingOptions>();
+        var storage = services.AddOptions<FileSystemStorageOptions>();
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+            nix.Bind(configuration.GetSection("Nix"));
+            packing.Bind(configuration.GetSection("Packing"));
+            storage.Bind(configuration.GetSection("FileSystemStorage"));
+        }
+
+        services.AddLogging();
+        services.AddHttpClient();
+        services.TryAddSingleton<NixClient>();
+        services.TryAddSingleton<LayerPacker>();
+        services.TryAddSingleton<PopularityLoader>();
+        services.TryAddSingleton<ILayerStrategy, PopularityDominatorStrategy>();
+        services.TryAddSingleton<IImageBuilder, ImageBuilder>();
+        return new NixeryBuilder(services);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Nixery.Core.Images;
+
+/// <summary>The media types of the two manifest forms we serve.</summary>
+public static class MediaTypes
+{
+    /// <summary>OCI image manifest.</summary>
+    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
+    /// <summary>OCI image index.</summary>
+    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
+    /// <summary>OCI image config.</summary>
+    public const string OciConfig = "application/vnd.oci.image.config.v1+json";
+    /// <summary>OCI gzip-compressed layer.</summary>
+    public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+    /// <summary>Docker image manifest, version 2, schema 2.</summary>
+    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    /// <summary>Docker image config.</summary>
+    public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
+    /// <summary>Docker gzip-compressed layer.</summary>
+    public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+}

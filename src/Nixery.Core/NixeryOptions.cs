@@ -1,0 +1,24 @@
+using Nixery.Abstractions.Layering;
+using Nixery.Abstractions.Requests;
+using Nixery.Core.Images;
+
+namespace Nixery.Core;
+
+/// <summary>Options of the image engine, bound from the <c>Nixery</c> configuration section.</summary>
+public sealed class NixeryOptions
+{
+    /// <summary>The most layers an image's store paths are split into; the symlink layer comes on top.</summary>
+    public int LayerBudget { get; set; } = LayeringContext.DefaultBudget;
+
+    /// <summary>
+    /// Where popularity data comes from: a file path or an http(s) URL of a JSON object mapping store path
+    /// names to reference counts. None means every package is equally (un)popular.
+    /// </summary>
+    public string? PopularityUrl { get; set; }
+
+    /// <summary>How image names become package lists.</summary>
+    public ImageRequestOptions Requests { get; set; } = new();
+
+    /// <summary>The environment and creation time of every image.</summary>
+    public ImageConfigOptions Images { get; set; } = new();
+}

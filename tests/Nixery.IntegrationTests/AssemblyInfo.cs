@@ -1,0 +1,3 @@
+// The tests share the machine's Nix store, podman storage and the engine's process-wide metrics;
+// running them one at a time keeps their counts and timings their own.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

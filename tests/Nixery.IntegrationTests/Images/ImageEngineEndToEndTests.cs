@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Storage;
+using Nixery.Core.DependencyInjection;
+using Nixery.Core.Layout;
+using Nixery.IntegrationTests.Support;
+
+namespace Nixery.IntegrationTests.Images;
+
+/// <summary>The engine with real Nix on the demo package set, checked with real skopeo, umoci and podman.</summary>
+public sealed class ImageEngineEndToEndTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("nixery-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private ServiceProvider Engine(string storage) 
+    {
+        var services = new ServiceCollection();
+        services.AddNixery().UsePathPackageSource(RepositoryPaths.DemoPackages).UseFileSystemStorage(storage);
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<BuiltImage> BuildAsync(ServiceProvider engine, string name, string tag = "latest")
+    {
+        var result = await engine.GetRequiredService<IImageBuilder>().BuildAsync(ImageRequest.Parse(name, tag));
+        return Assert.IsType<BuiltImage>(result);
+    }
+
+    [Fact]
+    public async Task Shell_hello_built_into_an_oci_layout_runs_in_podman_with_bash_and_coreutils()
+    {
+        await using var engine = Engine(Path.Combine(_scratch, "store"));
+        var image = await BuildAsync(engine, "shell/hello");
+        var layout = Path.Combine(_scratch, "layout");
+        await OciLayoutWriter.WriteAsync(image, engine.GetRequiredService<IBlobStore>(), layout, "latest");
+
+        var local = $"localhost/nixery-e2e/shell-hello:{Guid.NewGuid():N}";
+        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--quiet", $"oci:{layout}:latest", $"containers-storage:{local}");
+        try
+        {
+            var hello = await ExternalTool.RunCheckedAsync("podman", "run", "--rm", local, "hello");
+            Assert.Contains("Hello, world!", hello);
+
+            var shell = await ExternalTool.RunCheckedAsync("podman", "run", "--rm", local, "bash", "-c",
+                "echo sum=$((1+2)); mkdir -p /tmp/x && echo data > /tmp/x/f && cat /tmp/x/f | wc -c; /usr/bin/env true && echo env-ok; test -f \"$SSL_CERT_FILE\" && echo cert-ok");
+            Assert.Contains("sum=3", shell);
+            Assert.Contains("5", shell);
+            Assert.Contains("env-ok", shell);
+            Assert.Contains("cert-ok", shell);
+
+            // The image's default command is bash, since bashInteractive is in it.
+            var inspect = await ExternalTool.RunCheckedAsync("podman", "image", "inspect", "--format", "{{json .Config.Cmd}}", local);
+            Assert.Equal("[\"bash\"]", inspect.Trim());
+        }
+        finally
+        {
+            await ExternalTool.RunAsync("podman", "rmi", "--force", local);
+        }
+    }
+
+    [Fact]
+    public async Task An_image_sharing_packages_with_another_reuses_its_layers_without_packing_them_again()
+    {
+        await using var engine = Engine(Path.Combine(_scratch, "store"));
+        using var packed = new PackedLayerCounter();
+
+        var first = await BuildAsync(engine, "hello");
+        var packedForFirst = packed.Count;
+        var second = await BuildAsync(engine, "shell/hello");
+
+        // The layers holding the packages every image gets (cacert, iana-etc) are the same blobs in both images.
+        var shared = first.Layers.Select(l => l.Digest).Intersect(second.Layers.Select(l => l.Digest)).ToList();
+        Assert.NotEmpty(shared);
+        Assert.Contains(first.Layers, l => l.Contents.Any(c => c.StartsWith("nss-cacert", StringComparison.Ordinal)) && shared.Contains(l.Digest));
+
+        // Only layers the first image did not have were packed for the second.
+        var newLayers = second.Layers.Select(l => l.Digest).Except(first.Layers.Select(l => l.Digest)).Count();
+        Assert.Equal(newLayers, packed.Count - packedForFirst);
+
+        // Building the first image again packs nothing at all (the package set is a path, so it is not cached by name).
+        var before = packed.Count;
+        var again = await BuildAsync(engine, "hello");
+        Assert.Equal(before, packed.Count);
+        Assert.Equal(first.OciManifest.Digest, again.OciManifest.Digest);
+    }
+
+    [Fact]
+    public async Task The_same_packages_give_byte_identical_images_in_separate_stores()
+    {
+        await using var one = Engine(Path.Combine(_scratch, "one"));
+        await using var two = Engine(Path.Combine(_scratch, "two"));
+        var a = await BuildAsync(one, "shell/hello");
+        var b = await BuildAsync(two, "hello/shell");  // another order of the same packages is the same image
+        Assert.Equal(a.OciManifest.Digest, b.OciManifest.Digest);
+        Assert.Equal(a.DockerManifest.Digest, b.DockerManifest.Digest);
+    }
+
+    [Fact]
+    public async Task Config_and_manifests_describe_the_layers_and_umoci_unpacks_a_usable_root_filesystem()
+    {
+        await using var engine = Engine(Path.Combine(_scratch, "store"));
+        var store = engine.GetRequiredService<IBlobStore>();
+        var image = await BuildAsync(engine, "hello");
+
+        using var config = JsonDocument.Parse(await ReadBlobAsync(store, image.Config.Digest));
+        var root = config.RootElement;
+        Assert.Equal("amd64", root.GetProperty("architecture").GetString());
+        Assert.Equal("linux", root.GetProperty("os").GetString());
+        Assert.Equal("1970-01-01T00:00:01Z", root.GetProperty("created").GetString());
+        Assert.Equal(image.Layers.Select(l => l.DiffId.ToString()),
+            root.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(image.Layers.Count, root.GetProperty("history").GetArrayLength());
+        Assert.Contains(root.GetProperty("history").EnumerateArray(), h => h.GetProperty("created_by").GetString()!.Contains("hello-"));
+        var env = root.GetProperty("config").GetProperty("Env").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-bundle.crt", env);
+        Assert.Contains(env, e => e!.StartsWith("PATH=", StringComparison.Ordinal));
+        Assert.False(root.GetProperty("config").TryGetProperty("Cmd", out _), "no bash in the image, so no Cmd");
+
+        foreach (var (manifest, layerType) in new[] { (image.OciManifest, "application/vnd.oci.image.layer.v1.tar+gzip"), (image.DockerManifest, "application/vnd.docker.image.rootfs.diff.tar.gzip") })
+        {
+            using var document = JsonDocument.Parse(await ReadBlobAsync(store, manifest.Digest));
+            Assert.Equal(manifest.MediaType, document.RootElement.GetProperty("mediaType").GetString());
+            Assert.Equal(image.Config.Digest.ToString(), document.RootElement.GetProperty("config").GetProperty("digest").GetString());
+            var layers = document.RootElement.GetProperty("layers").EnumerateArray().ToList();
+            Assert.Equal(image.Layers.Select(l => l.Digest.ToString()), layers.Select(l => l.GetProperty("digest").GetString()));
+            Assert.All(layers, l => Assert.Equal(layerType, l.GetProperty("mediaType").GetString()));
+        }
+
+        var layout = Path.Combine(_scratch, "layout");
+        await OciLayoutWriter.WriteAsync(image, store, layout, "v1");
+        var bundle = Path.Combine(_scratch, "bundle");
+        await ExternalTool.RunCheckedAsync("umoci", "unpack", "--image", $"{layout}:v1", bundle);
+        var rootfs = Path.Combine(bundle, "rootfs");
+        var hello = new FileInfo(Path.Combine(rootfs, "bin", "hello"));
+        Assert.StartsWith("/nix/store/", hello.LinkTarget);
+        Assert.True(File.Exists(RootFileSystem.Resolve(rootfs, "/bin/hello")), "/bin/hello resolves inside the image");
+        Assert.True(File.Exists(RootFileSystem.Resolve(rootfs, "/etc/ssl/certs/ca-bundle.crt")), "the certificates resolve inside the image");
+        Assert.Equal((UnixFileMode)Convert.ToInt32("1777", 8), File.GetUnixFileMode(Path.Combine(rootfs, "tmp")));
+        Assert.True(File.Exists(RootFileSystem.Resolve(rootfs, "/usr/bin/env")), "/usr/bin/env resolves inside the image");
+    }
+
+    [Fact]
+    public async Task A_missing_package_is_reported_by_name_and_builds_nothing()
+    {
+        await using var engine = Engine(Path.Combine(_scratch, "store"));
+        var result = await engine.GetRequiredService<IImageBuilder>().BuildAsync(ImageRequest.Parse("hello/nosuchpackage/notthiseither", null));
+        var missing = Assert.IsType<PackagesNotFound>(result);
+        Assert.Equal(["nosuchpackage", "notthiseither"], missing.Packages);
+        Assert.Contains("nosuchpackage", missing.Message);
+        Assert.Contains("notthiseither", missing.Message);
+    }
+
+    private static async Task<byte[]> ReadBlobAsync(IBlobStore store, Digest digest)
+    {
+        await using var stream = await store.OpenReadAsync(digest) ?? throw new InvalidOperationException($"{digest} is not stored");
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+}
