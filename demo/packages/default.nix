@@ -175,4 +175,15 @@ in
       exit 1
     '';
   };
+
+  # Sleeps, then fails: never cached, so it reliably outlasts a short timeout.
+  slow-build = mkPackage {
+    pname = "slow-build";
+    version = "1.0";
+    script = ''
+      echo "demo: slow-build sleeps for a minute" >&2
+      sleep 60
+      exit 1
+    '';
+  };
 }
