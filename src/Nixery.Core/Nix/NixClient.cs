@@ -28,6 +28,9 @@ public sealed partial class NixClient : INixClient
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
         _logger = logger;
+        if (_options.Timeout <= TimeSpan.Zero && _options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Timeout, "NixOptions.Timeout must be positive (or infinite)");
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.StateDirectory, nameof(options));
     }
 
     /// <inheritdoc />

@@ -3,7 +3,10 @@ namespace Nixery.Core.Nix;
 /// <summary>How Nix is run.</summary>
 public sealed class NixOptions
 {
-    /// <summary>The longest any single Nix call may take before it is killed (default 60 seconds).</summary>
+    /// <summary>
+    /// The longest any single Nix call may take before it is killed (default 60 seconds;
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit).
+    /// </summary>
     /// <remarks>The standalone server maps the <c>NIX_TIMEOUT</c> environment variable (seconds) onto this.</remarks>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
