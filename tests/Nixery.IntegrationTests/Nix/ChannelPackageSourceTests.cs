@@ -6,6 +6,8 @@ using Nixery.Abstractions.Requests;
 using Nixery.Core.Nix;
 using Nixery.Core.Sources;
 
+using Nixery.IntegrationTests.Support;
+
 namespace Nixery.IntegrationTests.Nix;
 
 /// <summary>The channel source against a tarball of the demo set served from loopback, like GitHub's archive URLs.</summary>

@@ -4,6 +4,8 @@ using Nixery.Abstractions.Sources;
 using Nixery.Core.Nix;
 using Nixery.Core.Sources;
 
+using Nixery.IntegrationTests.Support;
+
 namespace Nixery.IntegrationTests.Nix;
 
 /// <summary>

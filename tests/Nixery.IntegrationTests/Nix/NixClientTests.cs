@@ -5,6 +5,8 @@ using Nixery.Abstractions.Requests;
 using Nixery.Core.Nix;
 using Nixery.Core.Sources;
 
+using Nixery.IntegrationTests.Support;
+
 namespace Nixery.IntegrationTests.Nix;
 
 public sealed class NixClientTests(NixFixture fixture) : IClassFixture<NixFixture>

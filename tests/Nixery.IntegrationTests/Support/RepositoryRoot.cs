@@ -1,4 +1,4 @@
-namespace Nixery.IntegrationTests.Nix;
+namespace Nixery.IntegrationTests.Support;
 
 /// <summary>Finds the checkout the tests run from, so they can use <c>demo/packages</c>.</summary>
 internal static class RepositoryRoot
