@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Nixery.Core;
 using Nixery.Core.DependencyInjection;
 using Nixery.Core.Nix;

@@ -18,6 +18,15 @@ public static class NixeryDiagnostics
     /// <summary>Counters and histograms of the engine.</summary>
     public static Meter Meter { get; } = new(Name);
 
+    /// <summary>Layers compressed and stored, tagged <c>nixery.layer.kind</c> = <c>store</c> | <c>symlinks</c>.</summary>
+    internal static Counter<long> LayersPacked { get; } = Meter.CreateCounter<long>("nixery.layers.packed", "{layer}", "Layers packed and stored");
+
+    /// <summary>Layers found in the layer index with their blob present, so not packed again.</summary>
+    internal static Counter<long> LayersReused { get; } = Meter.CreateCounter<long>("nixery.layers.reused", "{layer}", "Layers found in the layer index and reused");
+
+    /// <summary>Compressed bytes of packed layers.</summary>
+    internal static Counter<long> BytesPacked { get; } = Meter.CreateCounter<long>("nixery.layers.packed_bytes", "By", "Compressed bytes of packed layers");
+
     internal static Counter<long> ImagesBuilt { get; } = Meter.CreateCounter<long>("nixery.images.built", description: "Images assembled after a Nix build");
 
     internal static Counter<long> ImagesServedFromCache { get; } = Meter.CreateCounter<long>("nixery.images.cached", description: "Images served from the manifest cache without calling Nix");

@@ -145,7 +145,7 @@ public sealed partial class NixClient : INixClient
     {
         var fileName = _options.NixBinDirectory is { Length: > 0 } bin ? Path.Combine(bin, command) : command;
         var name = command == "nix" ? $"nix {arguments[0]}" : command == "nix-store" ? "nix-store --realise" : command;
-        using var activity = NixTelemetry.ActivitySource.StartActivity(name, ActivityKind.Internal);
+        using var activity = NixeryDiagnostics.ActivitySource.StartActivity(name, ActivityKind.Internal);
         activity?.SetTag("nix.command", name);
 
         ProcessResult result;

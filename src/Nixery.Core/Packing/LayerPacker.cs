@@ -123,12 +123,12 @@ public sealed partial class LayerPacker
         var cancellationToken = CancellationToken.None;
         if (await FindAsync(key, cancellationToken).ConfigureAwait(false) is { } found)
         {
-            PackingDiagnostics.LayersReused.Add(1, new KeyValuePair<string, object?>("nixery.layer.kind", kind));
+            NixeryDiagnostics.LayersReused.Add(1, new KeyValuePair<string, object?>("nixery.layer.kind", kind));
             LogReused(key, found.Digest, kind);
             return found;
         }
 
-        using var activity = PackingDiagnostics.ActivitySource.StartActivity("pack layer");
+        using var activity = NixeryDiagnostics.ActivitySource.StartActivity("pack layer");
         activity?.SetTag("nixery.layer.key", key);
         activity?.SetTag("nixery.layer.kind", kind);
         activity?.SetTag("nixery.layer.paths", paths.Length);
@@ -157,8 +157,8 @@ public sealed partial class LayerPacker
             .ConfigureAwait(false);
 
         var tags = new KeyValuePair<string, object?>("nixery.layer.kind", kind);
-        PackingDiagnostics.LayersPacked.Add(1, tags);
-        PackingDiagnostics.BytesPacked.Add(layer.Size, tags);
+        NixeryDiagnostics.LayersPacked.Add(1, tags);
+        NixeryDiagnostics.BytesPacked.Add(layer.Size, tags);
         activity?.SetTag("nixery.layer.digest", layer.Digest.ToString());
         activity?.SetTag("nixery.layer.size", layer.Size);
         var seconds = stopwatch.Elapsed.TotalSeconds;

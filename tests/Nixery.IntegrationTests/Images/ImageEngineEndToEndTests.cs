@@ -81,7 +81,7 @@ public sealed class ImageEngineEndToEndTests : IDisposable
         // The layers holding the packages every image gets (cacert, iana-etc) are the same blobs in both images.
         var shared = first.Layers.Select(l => l.Digest).Intersect(second.Layers.Select(l => l.Digest)).ToList();
         Assert.NotEmpty(shared);
-        Assert.Contains(first.Layers, l => l.Contents.Any(c => c.StartsWith("nss-cacert", StringComparison.Ordinal)) && shared.Contains(l.Digest));
+        Assert.Contains(first.Layers, l => l.Contents.Any(c => c.Contains("-nss-cacert-", StringComparison.Ordinal)) && shared.Contains(l.Digest));
 
         // Only layers the first image did not have were packed for the second.
         var newLayers = second.Layers.Select(l => l.Digest).Except(first.Layers.Select(l => l.Digest)).Count();
@@ -99,8 +99,8 @@ public sealed class ImageEngineEndToEndTests : IDisposable
     {
         await using var one = Engine(Path.Combine(_scratch, "one"));
         await using var two = Engine(Path.Combine(_scratch, "two"));
-        var a = await BuildAsync(one, "shell/hello");
-        var b = await BuildAsync(two, "hello/shell");  // another order of the same packages is the same image
+        var a = await BuildAsync(one, "shell/hello/libdemo");
+        var b = await BuildAsync(two, "shell/libdemo/hello");  // another order of the same packages is the same image
         Assert.Equal(a.OciManifest.Digest, b.OciManifest.Digest);
         Assert.Equal(a.DockerManifest.Digest, b.DockerManifest.Digest);
     }
@@ -141,12 +141,14 @@ public sealed class ImageEngineEndToEndTests : IDisposable
         var bundle = Path.Combine(_scratch, "bundle");
         await ExternalTool.RunCheckedAsync("umoci", "unpack", "--image", $"{layout}:v1", bundle);
         var rootfs = Path.Combine(bundle, "rootfs");
-        var hello = new FileInfo(Path.Combine(rootfs, "bin", "hello"));
-        Assert.StartsWith("/nix/store/", hello.LinkTarget);
-        Assert.True(File.Exists(RootFileSystem.Resolve(rootfs, "/bin/hello")), "/bin/hello resolves inside the image");
+        var hello = RootFileSystem.Resolve(rootfs, "/bin/hello");
+        Assert.StartsWith(Path.Combine(rootfs, "nix", "store"), hello);
+        Assert.True(File.Exists(hello), "/bin/hello resolves inside the image, into the store");
         Assert.True(File.Exists(RootFileSystem.Resolve(rootfs, "/etc/ssl/certs/ca-bundle.crt")), "the certificates resolve inside the image");
         Assert.Equal((UnixFileMode)Convert.ToInt32("1777", 8), File.GetUnixFileMode(Path.Combine(rootfs, "tmp")));
-        Assert.True(File.Exists(RootFileSystem.Resolve(rootfs, "/usr/bin/env")), "/usr/bin/env resolves inside the image");
+        // hello's image has no env to point at, so no /usr/bin/env at all rather than a dangling link
+        // (the shell image's /usr/bin/env is run in the podman test).
+        Assert.False(Path.Exists(Path.Combine(rootfs, "usr", "bin", "env")) || new FileInfo(Path.Combine(rootfs, "usr", "bin", "env")).LinkTarget is not null);
     }
 
     [Fact]
