@@ -29,6 +29,12 @@ public sealed class RegistryServer : IAsyncLifetime
     /// <summary>How long one Nix call may take; tests of the timeout start a server of their own with a short one.</summary>
     public TimeSpan NixTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The package set served; the repository's demo set unless a test brings a copy it changes.</summary>
+    public string PackageSetPath { get; init; } = RepositoryRoot.DemoPackages;
+
+    /// <summary>The registry's memo of recent builds; null keeps the default.</summary>
+    public TimeSpan? RecentBuildLifetime { get; init; }
+
     public async Task InitializeAsync()
     {
         RequireNix();
@@ -41,7 +47,7 @@ public sealed class RegistryServer : IAsyncLifetime
         builder.Logging.ClearProviders().AddProvider(Logs);
 
         builder.Services.AddNixery()
-            .UsePathPackageSource(RepositoryRoot.DemoPackages)
+            .UsePathPackageSource(PackageSetPath)
             .UseFileSystemStorage(Path.Combine(_directory, "storage"));
         builder.Services.Configure<NixOptions>(options =>
         {
@@ -50,6 +56,9 @@ public sealed class RegistryServer : IAsyncLifetime
             options.ExtraArguments = ["--option", "substitute", "false"];
             options.Timeout = NixTimeout;
         });
+
+        if (RecentBuildLifetime is { } lifetime)
+            builder.Services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = lifetime);
 
         _app = builder.Build();
         _app.MapNixery();
