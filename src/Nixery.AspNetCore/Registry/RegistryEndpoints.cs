@@ -107,6 +107,8 @@ internal sealed partial class RegistryEndpoints(
                     }), "packages-not-found", null);
 
                 case BuiltImage image:
+                    // The same URL answers two forms: shared caches must key on Accept.
+                    context.Response.Headers.Vary = "Accept";
                     var form = ManifestFormNegotiator.Negotiate(context.Request.Headers.Accept);
                     var manifest = form == ManifestForm.Oci ? image.OciManifest : image.DockerManifest;
                     var outcome = shared ? "recent-build" : "built";

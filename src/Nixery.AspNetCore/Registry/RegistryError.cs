@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -18,11 +19,14 @@ internal sealed record RegistryError(int StatusCode, string Code, string Message
     /// <summary>Extra response headers, e.g. <c>Allow</c> of a 405.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    // Served as application/json, never embedded in HTML: keep quotes and Nix's '>' readable for curl users.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The serialized body.</summary>
     public byte[] ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteStartArray("errors");

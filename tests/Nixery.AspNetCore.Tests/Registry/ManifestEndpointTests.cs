@@ -22,6 +22,10 @@ public sealed class ManifestEndpointTests(RegistryServer server)
         using var head = await Client.SendAsync(Request(HttpMethod.Head, "/v2/"));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal("registry/2.0", Header(head, "Docker-Distribution-API-Version"));
+
+        using var withoutSlash = await Client.GetAsync("/v2");
+        Assert.Equal(HttpStatusCode.OK, withoutSlash.StatusCode);
+        Assert.Equal("registry/2.0", Header(withoutSlash, "Docker-Distribution-API-Version"));
     }
 
     [Theory]
@@ -37,6 +41,7 @@ public sealed class ManifestEndpointTests(RegistryServer server)
         Assert.Equal(body.Length, response.Content.Headers.ContentLength);
         Assert.Equal(Sha256(body), Header(response, "Docker-Content-Digest"));
         Assert.Equal("registry/2.0", Header(response, "Docker-Distribution-API-Version"));
+        Assert.Contains("Accept", response.Headers.Vary);
         using var json = JsonDocument.Parse(body);
         Assert.Equal(mediaType, json.RootElement.GetProperty("mediaType").GetString());
         Assert.Equal(2, json.RootElement.GetProperty("schemaVersion").GetInt32());
