@@ -11,7 +11,13 @@ internal static class EnvironmentSettings
     {
         if (variable("NIXERY_PKGS_REPO") is { Length: > 0 } repository) nixery.UseGitPackageSource(repository);
         else if (variable("NIXERY_CHANNEL") is { Length: > 0 } channel) nixery.UseChannelPackageSource(channel, variable("NIXERY_CHANNEL_URL"));
-        else nixery.UsePathPackageSource(variable("NIXERY_PKGS_PATH") is { Length: > 0 } path ? Path.GetFullPath(path) : DemoPackageSet());
+        else if (variable("NIXERY_PKGS_PATH") is { Length: > 0 } path) nixery.UsePathPackageSource(Path.GetFullPath(path));
+        else
+        {
+            nixery.UsePathPackageSource(DemoPackageSet());
+            // The demo set is built locally from busybox; asking a binary cache for it only costs time.
+            nixery.Services.Configure<NixOptions>(options => options.ExtraArguments = ["--option", "substitute", "false"]);
+        }
 
         nixery.UseFileSystemStorage(variable("STORAGE_PATH") is { Length: > 0 } storage ? Path.GetFullPath(storage) : DefaultStoragePath());
 

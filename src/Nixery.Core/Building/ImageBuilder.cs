@@ -19,7 +19,7 @@ namespace Nixery.Core.Building;
 /// </summary>
 public sealed partial class ImageBuilder(
     IPackageSource packageSource,
-    NixClient nix,
+    INixClient nix,
     ILayerStrategy strategy,
     LayerPacker packer,
     IBlobStore store,
@@ -45,14 +45,14 @@ public sealed partial class ImageBuilder(
         }
 
         var outcome = await nix.BuildAsync(request, packageSet, cancellationToken).ConfigureAwait(false);
-        if (outcome is NixBuildOutcome.NotFound notFound)
+        if (outcome is PackagesMissing missing)
         {
-            LogPackagesNotFound(request.Name, string.Join(", ", notFound.Result.Packages));
-            return notFound.Result;
+            LogPackagesNotFound(request.Name, string.Join(", ", missing.Result.Packages));
+            return missing.Result;
         }
 
-        var closure = (NixBuildOutcome.Realised)outcome;
-        await using (closure.Lease.ConfigureAwait(false))
+        var closure = (RealisedClosure)outcome;
+        await using (closure.ConfigureAwait(false))
         {
             var image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
             if (cacheKey is not null) await ImageCache.WriteAsync(store, cacheKey, image, cancellationToken).ConfigureAwait(false);

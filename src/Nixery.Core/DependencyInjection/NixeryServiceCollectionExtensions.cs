@@ -37,7 +37,7 @@ public static class NixeryServiceCollectionExtensions
 
         services.AddLogging();
         services.AddHttpClient();
-        services.TryAddSingleton<NixClient>();
+        services.AddNixClient();
         services.TryAddSingleton<LayerPacker>();
         services.TryAddSingleton<PopularityLoader>();
         services.TryAddSingleton<ILayerStrategy, PopularityDominatorStrategy>();

@@ -5,6 +5,7 @@ using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Storage;
 using Nixery.Core.DependencyInjection;
 using Nixery.Core.Layout;
+using Nixery.Core.Nix;
 using Nixery.IntegrationTests.Support;
 
 namespace Nixery.IntegrationTests.Images;
@@ -16,10 +17,16 @@ public sealed class ImageEngineEndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    private ServiceProvider Engine(string storage) 
+    private ServiceProvider Engine(string storage)
     {
         var services = new ServiceCollection();
-        services.AddNixery().UsePathPackageSource(RepositoryPaths.DemoPackages).UseFileSystemStorage(storage);
+        services.AddNixery().UsePathPackageSource(RepositoryRoot.DemoPackages).UseFileSystemStorage(storage);
+        services.Configure<NixOptions>(options =>
+        {
+            options.StateDirectory = Path.Combine(_scratch, "nix-state");
+            // No network here: asking cache.nixos.org costs seconds of retries per build.
+            options.ExtraArguments = ["--option", "substitute", "false"];
+        });
         return services.BuildServiceProvider();
     }
 

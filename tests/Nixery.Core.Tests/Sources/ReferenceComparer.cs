@@ -1,0 +1,14 @@
+using Nixery.Abstractions.Sources;
+
+namespace Nixery.Core.Tests.Sources;
+
+/// <summary>Compares references by content; the record's own equality compares the argument dictionaries by reference.</summary>
+internal sealed class ReferenceComparer : IEqualityComparer<PackageSetReference>
+{
+    public bool Equals(PackageSetReference? x, PackageSetReference? y) =>
+        x is not null && y is not null
+        && x.Kind == y.Kind && x.Identity == y.Identity && x.IsPinned == y.IsPinned
+        && x.Arguments.OrderBy(a => a.Key).SequenceEqual(y.Arguments.OrderBy(a => a.Key));
+
+    public int GetHashCode(PackageSetReference obj) => HashCode.Combine(obj.Kind, obj.Identity, obj.IsPinned);
+}
