@@ -1,0 +1,21 @@
+namespace Nixery.AspNetCore.Registry;
+
+/// <summary>Options of the registry endpoints, read when <see cref="NixeryEndpointRouteBuilderExtensions.MapNixery"/> runs.</summary>
+public sealed class NixeryRegistryOptions
+{
+    /// <summary>
+    /// How long a built image stays the answer for its name and tag in this process (default one minute; zero turns
+    /// the memo off). Requests for the same image that arrive while it builds wait for that one build.
+    /// </summary>
+    /// <remarks>
+    /// Clients ask for a manifest more than once per pull: docker and containerd HEAD the tag, then GET by digest;
+    /// others GET the tag after a HEAD. Images from pinned package sources are cached by the engine for good, but an
+    /// unpinned source (a local path, a git branch) may change at any time, so the engine builds those on every
+    /// request. The memo covers one pull, and a burst of pulls of the same image, without serving an image older than
+    /// this much after its build finished. Failed builds and missing packages are not remembered.
+    /// </remarks>
+    public TimeSpan RecentBuildLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most images remembered at once (default 1,024); expired ones are dropped first.</summary>
+    public int MaxRecentBuilds { get; set; } = 1024;
+}

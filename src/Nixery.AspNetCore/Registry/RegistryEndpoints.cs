@@ -1,0 +1,242 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Storage;
+
+namespace Nixery.AspNetCore.Registry;
+
+/// <summary>The request handlers behind <see cref="NixeryEndpointRouteBuilderExtensions.MapNixery"/>.</summary>
+internal sealed partial class RegistryEndpoints(
+    RecentBuilds builds,
+    IBlobStore store,
+    ImageRequestOptions requestOptions,
+    ILogger<RegistryEndpoints> logger)
+{
+    private const string OctetStream = "application/octet-stream";
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
+    /// <summary><c>GET /v2/</c>: the API version check every client starts with.</summary>
+    public static IResult ApiVersion(HttpContext context)
+    {
+        SetApiVersion(context);
+        return new JsonBytesResult(EmptyObject);
+    }
+
+    /// <summary>Push and delete: not served.</summary>
+    public static IResult Unsupported(HttpContext context)
+    {
+        SetApiVersion(context);
+        return RegistryError.Unsupported(context.Request.Method);
+    }
+
+    /// <summary><c>GET</c> and <c>HEAD</c> of anything below <c>/v2/</c>.</summary>
+    public Task<IResult> GetAsync(HttpContext context, string? path)
+    {
+        SetApiVersion(context);
+        var parsed = RegistryPath.Parse(path);
+        return parsed.Kind switch
+        {
+            RegistryRouteKind.Manifest => ManifestAsync(context, parsed.Name, parsed.Reference),
+            RegistryRouteKind.Blob => BlobAsync(context, parsed.Name, parsed.Reference),
+            RegistryRouteKind.TagList => Task.FromResult(TagList(context, parsed.Name)),
+            _ => Task.FromResult<IResult>(string.IsNullOrEmpty(path) ? ApiVersion(context) : RegistryError.NotFound(path)),
+        };
+    }
+
+    private async Task<IResult> ManifestAsync(HttpContext context, string name, string reference)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var method = context.Request.Method;
+        var (result, outcome, digest) = await ResolveManifestAsync(context, name, reference).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var status = result switch
+        {
+            RegistryError error => error.StatusCode,
+            _ => StatusCodes.Status200OK,
+        };
+        if (status >= 500) LogManifestFailed(method, name, reference, outcome, status, elapsed);
+        else if (status >= 400) LogManifestRejected(method, name, reference, outcome, status, elapsed);
+        else LogManifestServed(method, name, reference, outcome, digest ?? "", elapsed);
+        return result;
+    }
+
+    private async Task<(IResult Result, string Outcome, string? Digest)> ResolveManifestAsync(HttpContext context, string name, string reference)
+    {
+        var cancellationToken = context.RequestAborted;
+        var isDigest = reference.Contains(':', StringComparison.Ordinal);
+        ImageRequest request;
+        try
+        {
+            request = ImageRequest.Parse(name, isDigest ? null : reference, requestOptions);
+        }
+        catch (InvalidImageNameException invalid)
+        {
+            return (RegistryError.NameInvalid(invalid.Message), "invalid-name", null);
+        }
+
+        if (isDigest)
+        {
+            if (!Digest.TryParse(reference, out var digest))
+                return (RegistryError.DigestInvalid(new InvalidDigestException(reference).Message), "invalid-digest", null);
+            var manifest = await ReadStoredManifestAsync(digest, cancellationToken).ConfigureAwait(false);
+            if (manifest is null)
+                return (RegistryError.ManifestUnknown($"manifest unknown to registry: {reference}", json => json.WriteStringValue(reference)),
+                    "unknown-digest", null);
+            var (bytes, mediaType) = manifest.Value;
+            var body = HttpMethods.IsHead(context.Request.Method) ? null : new MemoryStream(bytes, writable: false);
+            return (new ManifestResult(mediaType, digest, bytes.Length, body), "by-digest", reference);
+        }
+
+        try
+        {
+            var (built, shared) = await builds.GetOrBuildAsync(request, cancellationToken).ConfigureAwait(false);
+            switch (built)
+            {
+                case PackagesNotFound missing:
+                    return (RegistryError.ManifestUnknown(missing.Message, json =>
+                    {
+                        json.WriteStartObject();
+                        json.WriteStartArray("packages");
+                        foreach (var package in missing.Packages) json.WriteStringValue(package);
+                        json.WriteEndArray();
+                        json.WriteEndObject();
+                    }), "packages-not-found", null);
+
+                case BuiltImage image:
+                    // The same URL answers two forms: shared caches must key on Accept.
+                    context.Response.Headers.Vary = "Accept";
+                    var form = ManifestFormNegotiator.Negotiate(context.Request.Headers.Accept);
+                    var manifest = form == ManifestForm.Oci ? image.OciManifest : image.DockerManifest;
+                    var outcome = shared ? "recent-build" : "built";
+                    if (HttpMethods.IsHead(context.Request.Method))
+                        return (new ManifestResult(manifest.MediaType, manifest.Digest, manifest.Size, null), outcome, manifest.Digest.ToString());
+                    var stream = await store.OpenReadAsync(manifest.Digest, cancellationToken).ConfigureAwait(false);
+                    if (stream is null)
+                        return (RegistryError.ManifestUnknown($"the manifest {manifest.Digest} of this image is no longer stored; pull again"),
+                            "manifest-missing", null);
+                    return (new ManifestResult(manifest.MediaType, manifest.Digest, manifest.Size, stream), outcome, manifest.Digest.ToString());
+
+                default:
+                    throw new InvalidOperationException($"unexpected build result {built.GetType().Name}");
+            }
+        }
+        catch (NixFailureException failure)
+        {
+            LogNixFailure(name, reference, failure.Kind, failure.NixMessage);
+            return (NixFailureErrors.From(failure), $"nix-{failure.Kind.ToString().ToLowerInvariant()}", null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            LogUnexpected(exception, name, reference);
+            return (new RegistryError(StatusCodes.Status500InternalServerError, RegistryErrorCodes.Unknown,
+                "the registry failed to make this image; its log has the details"), "error", null);
+        }
+    }
+
+    /// <summary>The bytes and media type of a stored manifest, or null when the digest names no manifest.</summary>
+    private async Task<(byte[] Bytes, string MediaType)?> ReadStoredManifestAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var info = await store.StatAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (info is null || info.Size > ManifestDocument.MaxSize) return null;
+        var stream = await store.OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (stream is null) return null;
+        await using (stream.ConfigureAwait(false))
+        {
+            var bytes = new byte[info.Size];
+            await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            var mediaType = ManifestDocument.MediaTypeOf(bytes);
+            return mediaType is null ? null : (bytes, mediaType);
+        }
+    }
+
+    private async Task<IResult> BlobAsync(HttpContext context, string name, string reference)
+    {
+        if (ValidateName(name) is { } invalid) return invalid;
+        if (!Digest.TryParse(reference, out var digest))
+            return RegistryError.DigestInvalid(new InvalidDigestException(reference).Message);
+
+        var cancellationToken = context.RequestAborted;
+        var response = context.Response;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            var info = await store.StatAsync(digest, cancellationToken).ConfigureAwait(false);
+            if (info is null) return RegistryError.BlobUnknown(reference);
+            response.ContentType = OctetStream;
+            response.ContentLength = info.Size;
+            response.Headers.AcceptRanges = "bytes";
+            response.Headers[RegistryHeaders.ContentDigest] = reference;
+            return Results.Empty;
+        }
+
+        var stream = await store.OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (stream is null) return RegistryError.BlobUnknown(reference);
+        response.Headers[RegistryHeaders.ContentDigest] = reference;
+        // Range requests (206, Content-Range, 416) are answered by ASP.NET Core's file result when the stream seeks.
+        return Results.Stream(stream, OctetStream, enableRangeProcessing: true);
+    }
+
+    private IResult TagList(HttpContext context, string name)
+    {
+        if (ValidateName(name) is { } invalid) return invalid;
+
+        // Every package source builds "latest"; a local path ignores the tag, and git sources accept any ref, which
+        // cannot be listed without asking the repository.
+        string[] tags = [ImageRequest.LatestTag];
+        var query = context.Request.Query;
+        if (query["last"].ToString() is { Length: > 0 } last)
+            tags = [.. tags.Where(tag => string.CompareOrdinal(tag, last) > 0)];
+        if (int.TryParse(query["n"], out var n) && n >= 0)
+            tags = [.. tags.Take(n)];
+
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            json.WriteStartArray("tags");
+            foreach (var tag in tags) json.WriteStringValue(tag);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return new JsonBytesResult(buffer.WrittenSpan.ToArray());
+    }
+
+    private RegistryError? ValidateName(string name)
+    {
+        try
+        {
+            ImageRequest.Parse(name, null, requestOptions);
+            return null;
+        }
+        catch (InvalidImageNameException invalid)
+        {
+            return RegistryError.NameInvalid(invalid.Message);
+        }
+    }
+
+    private static void SetApiVersion(HttpContext context) =>
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Manifest {Method} {Image}:{Reference}: {Outcome} {ManifestDigest} in {ElapsedMs:F1} ms")]
+    private partial void LogManifestServed(string method, string image, string reference, string outcome, string manifestDigest, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Manifest {Method} {Image}:{Reference}: {Outcome}, answered {StatusCode} in {ElapsedMs:F1} ms")]
+    private partial void LogManifestRejected(string method, string image, string reference, string outcome, int statusCode, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Manifest {Method} {Image}:{Reference}: {Outcome}, answered {StatusCode} in {ElapsedMs:F1} ms")]
+    private partial void LogManifestFailed(string method, string image, string reference, string outcome, int statusCode, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Image}:{Reference} could not be made, Nix failure {NixFailureKind}: {NixMessage}")]
+    private partial void LogNixFailure(string image, string reference, NixFailureKind nixFailureKind, string nixMessage);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Manifest {Image}:{Reference} failed unexpectedly")]
+    private partial void LogUnexpected(Exception exception, string image, string reference);
+}

@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Nixery.AspNetCore.Registry;
+
+/// <summary>
+/// An error in the registry's JSON form, <c>{"errors":[{"code":…,"message":…,"detail":…}]}</c>, which docker,
+/// podman and containerd print as <c>code: message</c> for any 4xx status. HEAD requests get the status and headers
+/// without the body.
+/// </summary>
+/// <param name="StatusCode">The HTTP status.</param>
+/// <param name="Code">One of <see cref="RegistryErrorCodes"/>.</param>
+/// <param name="Message">What went wrong, for a person.</param>
+/// <param name="WriteDetail">Writes the <c>detail</c> value; null writes <c>null</c>.</param>
+internal sealed record RegistryError(int StatusCode, string Code, string Message, Action<Utf8JsonWriter>? WriteDetail = null) : IResult
+{
+    /// <summary>Extra response headers, e.g. <c>Allow</c> of a 405.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    // Served as application/json, never embedded in HTML: keep quotes and Nix's '>' readable for curl users.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The serialized body.</summary>
+    public byte[] ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("errors");
+            json.WriteStartObject();
+            json.WriteString("code", Code);
+            json.WriteString("message", Message);
+            json.WritePropertyName("detail");
+            if (WriteDetail is null) json.WriteNullValue();
+            else WriteDetail(json);
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var body = ToJson();
+        var response = httpContext.Response;
+        response.StatusCode = StatusCode;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        if (Headers is not null)
+            foreach (var (name, value) in Headers)
+                response.Headers[name] = value;
+        if (HttpMethods.IsHead(httpContext.Request.Method)) return;
+        await response.Body.WriteAsync(body, httpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static RegistryError NameInvalid(string message) => new(StatusCodes.Status400BadRequest, RegistryErrorCodes.NameInvalid, message);
+
+    public static RegistryError DigestInvalid(string message) => new(StatusCodes.Status400BadRequest, RegistryErrorCodes.DigestInvalid, message);
+
+    public static RegistryError BlobUnknown(string digest) =>
+        new(StatusCodes.Status404NotFound, RegistryErrorCodes.BlobUnknown, $"blob unknown to registry: {digest}",
+            json => json.WriteStringValue(digest));
+
+    public static RegistryError ManifestUnknown(string message, Action<Utf8JsonWriter>? detail = null) =>
+        new(StatusCodes.Status404NotFound, RegistryErrorCodes.ManifestUnknown, message, detail);
+
+    public static RegistryError NotFound(string path) =>
+        new(StatusCodes.Status404NotFound, RegistryErrorCodes.NameUnknown, $"nothing is served at /v2/{path}; this registry serves <name>/manifests/<reference>, <name>/blobs/<digest> and <name>/tags/list");
+
+    public static RegistryError Unsupported(string method) =>
+        new(StatusCodes.Status405MethodNotAllowed, RegistryErrorCodes.Unsupported,
+            $"this registry builds images on demand and only serves pulls; {method} is not supported")
+        {
+            Headers = new Dictionary<string, string> { ["Allow"] = "GET, HEAD" },
+        };
+}

@@ -1,0 +1,15 @@
+namespace Nixery.AspNetCore.Registry;
+
+/// <summary>The error codes of the OCI Distribution specification that this registry answers with.</summary>
+internal static class RegistryErrorCodes
+{
+    public const string BlobUnknown = "BLOB_UNKNOWN";
+    public const string DigestInvalid = "DIGEST_INVALID";
+    public const string ManifestUnknown = "MANIFEST_UNKNOWN";
+    public const string NameInvalid = "NAME_INVALID";
+    public const string NameUnknown = "NAME_UNKNOWN";
+    public const string Unsupported = "UNSUPPORTED";
+
+    /// <summary>Not in the OCI list, but in Docker's registry and printed by its clients: anything else.</summary>
+    public const string Unknown = "UNKNOWN";
+}

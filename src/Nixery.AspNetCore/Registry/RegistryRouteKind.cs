@@ -1,0 +1,17 @@
+namespace Nixery.AspNetCore.Registry;
+
+/// <summary>What a path under <c>/v2/</c> addresses.</summary>
+internal enum RegistryRouteKind
+{
+    /// <summary>Nothing this registry serves.</summary>
+    Unknown,
+
+    /// <summary><c>&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
+    Manifest,
+
+    /// <summary><c>&lt;name&gt;/blobs/&lt;digest&gt;</c>.</summary>
+    Blob,
+
+    /// <summary><c>&lt;name&gt;/tags/list</c>.</summary>
+    TagList,
+}

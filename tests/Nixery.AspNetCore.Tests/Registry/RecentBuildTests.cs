@@ -1,0 +1,97 @@
+using System.Net;
+using Nixery.AspNetCore.Tests.Support;
+using static Nixery.AspNetCore.Tests.Support.RegistryResponses;
+
+namespace Nixery.AspNetCore.Tests.Registry;
+
+/// <summary>
+/// The memo of recent builds against a local package set, which the engine never caches because it may change:
+/// servers of their own on a copy of the demo set whose <c>hello</c> message the tests change.
+/// </summary>
+[Collection(RegistryCollection.Name)]
+public sealed class RecentBuildTests : IAsyncLifetime
+{
+    private readonly string _packages = Path.Combine(Path.GetTempPath(), $"nixery-registry-packages-{Guid.NewGuid():N}");
+
+    public Task InitializeAsync()
+    {
+        CopyDirectory(RepositoryRoot.DemoPackages, _packages);
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_packages, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_changed_local_package_set_is_served_once_the_recent_build_has_expired()
+    {
+        await using var server = await StartAsync(TimeSpan.FromSeconds(1));
+        var before = await DigestAsync(server);
+
+        await File.WriteAllTextAsync(Path.Combine(_packages, "hello-message.txt"), $"changed {Guid.NewGuid():N}\n");
+        Assert.Equal(before, await DigestAsync(server)); // within the lifetime: the recent build
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        Assert.NotEqual(before, await DigestAsync(server));
+    }
+
+    [Fact]
+    public async Task Without_the_memo_every_request_for_a_local_package_set_builds_again()
+    {
+        await using var server = await StartAsync(TimeSpan.Zero);
+        var before = server.Builds.Built;
+        using var head = await server.Client.SendAsync(Request(HttpMethod.Head, "/v2/hello/manifests/latest", Oci));
+        using var get = await server.Client.SendAsync(Request(HttpMethod.Get, "/v2/hello/manifests/latest", Oci));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(Header(head, "Docker-Content-Digest"), Header(get, "Docker-Content-Digest"));
+        Assert.Equal(before + 2, server.Builds.Built);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_for_one_image_share_one_build()
+    {
+        await using var server = await StartAsync(TimeSpan.FromMinutes(1));
+        var before = server.Builds.Built;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => server.Client.SendAsync(
+            Request(i % 2 == 0 ? HttpMethod.Head : HttpMethod.Get, "/v2/shell/hello/manifests/latest", Oci))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Single(responses.Select(r => Header(r, "Docker-Content-Digest")).Distinct());
+        Assert.Equal(before + 1, server.Builds.Built);
+        foreach (var response in responses) response.Dispose();
+    }
+
+    private async Task<string> DigestAsync(OwnServer server)
+    {
+        using var response = await server.Client.SendAsync(Request(HttpMethod.Head, "/v2/hello/manifests/latest", Oci));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Header(response, "Docker-Content-Digest");
+    }
+
+    private async Task<OwnServer> StartAsync(TimeSpan lifetime)
+    {
+        var server = new RegistryServer { PackageSetPath = _packages, RecentBuildLifetime = lifetime };
+        await server.InitializeAsync();
+        return new OwnServer(server);
+    }
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.EnumerateFiles(source))
+            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+        foreach (var directory in Directory.EnumerateDirectories(source))
+            CopyDirectory(directory, Path.Combine(destination, Path.GetFileName(directory)));
+    }
+
+    private sealed class OwnServer(RegistryServer server) : IAsyncDisposable
+    {
+        public HttpClient Client => server.Client;
+
+        public BuildCounter Builds => server.Builds;
+
+        public async ValueTask DisposeAsync() => await server.DisposeAsync();
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Nixery.AspNetCore.Registry;
+using Nixery.Core.DependencyInjection;
+using Nixery.Core.Nix;
+
+namespace Nixery.AspNetCore.Tests.Support;
+
+/// <summary>
+/// The real registry: Kestrel on a dynamic loopback port, the real engine on the demo package set, filesystem
+/// storage in a temporary directory, and an <see cref="HttpClient"/> pointed at it.
+/// </summary>
+public sealed class RegistryServer : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"nixery-registry-tests-{Guid.NewGuid():N}");
+    private WebApplication? _app;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public BuildCounter Builds { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>How long one Nix call may take; tests of the timeout start a server of their own with a short one.</summary>
+    public TimeSpan NixTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The package set served; the repository's demo set unless a test brings a copy it changes.</summary>
+    public string PackageSetPath { get; init; } = RepositoryRoot.DemoPackages;
+
+    /// <summary>The registry's memo of recent builds; null keeps the default.</summary>
+    public TimeSpan? RecentBuildLifetime { get; init; }
+
+    public async Task InitializeAsync()
+    {
+        RequireNix();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Testing",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders().AddProvider(Logs);
+
+        builder.Services.AddNixery()
+            .UsePathPackageSource(PackageSetPath)
+            .UseFileSystemStorage(Path.Combine(_directory, "storage"));
+        builder.Services.Configure<NixOptions>(options =>
+        {
+            options.StateDirectory = Path.Combine(_directory, "nix");
+            // No network here: asking a binary cache costs seconds of retries per build.
+            options.ExtraArguments = ["--option", "substitute", "false"];
+            options.Timeout = NixTimeout;
+        });
+
+        if (RecentBuildLifetime is { } lifetime)
+            builder.Services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = lifetime);
+
+        _app = builder.Build();
+        _app.MapNixery();
+        await _app.StartAsync();
+
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        Builds.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: it is under the temp directory.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Nix makes store-path copies read-only; they are under the temp directory.
+        }
+    }
+
+    /// <summary>Fails (never skips) when Nix or busybox is missing, saying how to install them.</summary>
+    private static void RequireNix()
+    {
+        foreach (var tool in new[] { "nix-instantiate", "nix-store", "nix" })
+        {
+            try
+            {
+                using var process = Process.Start(new ProcessStartInfo(tool, "--version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+                process.WaitForExit();
+                if (process.ExitCode == 0) continue;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+            }
+            throw new InvalidOperationException($"These tests run the real engine and need {tool} on PATH: apt-get install -y nix-bin");
+        }
+        if (!File.Exists("/bin/busybox"))
+            throw new InvalidOperationException("The demo package set needs /bin/busybox: apt-get install -y busybox-static");
+    }
+}
