@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Storage;
 
@@ -47,7 +48,7 @@ public static class ImageDocuments
                 json.WriteStartObject();
                 json.WriteString("created", created);
                 // docker and podman history show created_by: name the packages the layer holds.
-                json.WriteString("created_by", "nixery: " + string.Join(' ', layer.Contents));
+                json.WriteString("created_by", "nixery: " + string.Join(' ', layer.Contents.Select(DisplayName)));
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -74,6 +75,9 @@ public static class ImageDocuments
         }
         return buffer.ToArray();
     }
+
+    // Store paths are shown by name (hello-2.12.1), as a person reading the history wants them.
+    private static string DisplayName(string content) => content.StartsWith('/') ? StorePath.NameOf(content) : content;
 
     internal static void WriteDescriptor(Utf8JsonWriter json, string? property, string mediaType, Digest digest, long size)
     {

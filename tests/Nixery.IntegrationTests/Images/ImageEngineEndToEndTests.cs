@@ -120,7 +120,10 @@ public sealed class ImageEngineEndToEndTests : IDisposable
         Assert.Equal(image.Layers.Select(l => l.DiffId.ToString()),
             root.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(image.Layers.Count, root.GetProperty("history").GetArrayLength());
-        Assert.Contains(root.GetProperty("history").EnumerateArray(), h => h.GetProperty("created_by").GetString()!.Contains("hello-"));
+        var history = root.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("created_by").GetString()!).ToList();
+        Assert.Contains(history, h => h.Split(' ').Contains("hello-2.12.1"));
+        Assert.All(history, h => Assert.StartsWith("nixery: ", h));
+        Assert.All(history, h => Assert.DoesNotContain("/nix/store/", h));
         var env = root.GetProperty("config").GetProperty("Env").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-bundle.crt", env);
         Assert.Contains(env, e => e!.StartsWith("PATH=", StringComparison.Ordinal));
