@@ -26,15 +26,13 @@ public static class NixeryServer
         });
         builder.Configuration.AddInMemoryCollection(EnvironmentSettings.ToConfiguration(variable));
 
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            var portText = builder.Configuration["Nixery:Port"];
-            var port = DefaultPort;
-            if (!string.IsNullOrEmpty(portText) && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
-                throw new OptionsValidationException(Options.DefaultName, typeof(NixeryOptions),
-                    [$"Nixery:Port must be a TCP port number (0 to 65535), not '{portText}'"]);
-            builder.WebHost.UseUrls($"http://*:{port}");
-        }
+        var portText = builder.Configuration["Nixery:Port"];
+        var port = DefaultPort;
+        if (!string.IsNullOrEmpty(portText) && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535))
+            throw new OptionsValidationException(Options.DefaultName, typeof(NixeryOptions),
+                [$"Nixery:Port must be a TCP port number (0 to 65535), not '{portText}'"]);
+        // Explicit URLs (--urls, ASPNETCORE_URLS) win; otherwise every interface, as the original listens.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls($"http://*:{port}");
 
         builder.Services.AddNixeryServer(builder.Configuration);
         return builder;
