@@ -129,6 +129,10 @@ internal sealed partial class RegistryEndpoints(
             LogNixFailure(name, reference, failure.Kind, failure.NixMessage);
             return (NixFailureErrors.From(failure), $"nix-{failure.Kind.ToString().ToLowerInvariant()}", null);
         }
+        catch (TooManyBuildsException refused)
+        {
+            return (RegistryError.TooManyBuilds(refused), "too-many-builds", null);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
