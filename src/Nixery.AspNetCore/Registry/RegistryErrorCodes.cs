@@ -8,6 +8,8 @@ internal static class RegistryErrorCodes
     public const string ManifestUnknown = "MANIFEST_UNKNOWN";
     public const string NameInvalid = "NAME_INVALID";
     public const string NameUnknown = "NAME_UNKNOWN";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string Denied = "DENIED";
     public const string Unsupported = "UNSUPPORTED";
 
     /// <summary>Not in the OCI list, but in Docker's registry and printed by its clients: anything else.</summary>
