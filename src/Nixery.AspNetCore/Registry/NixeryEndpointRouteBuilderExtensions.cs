@@ -45,6 +45,8 @@ public static class NixeryEndpointRouteBuilderExtensions
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var handlers = new RegistryEndpoints(
             new RecentBuilds(builder, options, time, stopping),
+            // Both forms of each remembered image.
+            new ManifestBytesCache(2 * options.MaxRecentBuilds),
             store,
             engineOptions.Requests,
             services.GetRequiredService<ILogger<RegistryEndpoints>>());
