@@ -81,19 +81,9 @@ public static class ServerServices
     }
 
     /// <summary>The repository's demo package set, found from the program's or the current directory upwards.</summary>
-    private static string DemoPackageSet()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                var candidate = Path.Combine(directory.FullName, "demo", "packages");
-                if (File.Exists(Path.Combine(candidate, "default.nix"))) return candidate;
-            }
-        }
-        throw Invalid<NixeryOptions>(
+    private static string DemoPackageSet() =>
+        Samples.DemoPackageSet.TryFind() ?? throw Invalid<NixeryOptions>(
             "no package source is configured (Nixery:PackageSource:Path, :Repository or :Channel) and the demo package set (demo/packages) was not found");
-    }
 
     private static OptionsValidationException Invalid<TOptions>(string message) =>
         new(Options.DefaultName, typeof(TOptions), [message]);

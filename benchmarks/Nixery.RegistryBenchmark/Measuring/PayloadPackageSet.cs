@@ -32,16 +32,7 @@ internal static class PayloadPackageSet
     }
 
     /// <summary>The repository's demo package set, from the program's or the current directory upwards.</summary>
-    public static string FindDemoPackages()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                var candidate = Path.Combine(directory.FullName, "demo", "packages");
-                if (File.Exists(Path.Combine(candidate, "default.nix"))) return candidate;
-            }
-        }
-        throw new InvalidOperationException("demo/packages was not found above the program or the current directory: run from a checkout");
-    }
+    public static string FindDemoPackages() =>
+        Samples.DemoPackageSet.TryFind()
+        ?? throw new InvalidOperationException("demo/packages was not found above the program or the current directory: run from a checkout");
 }

@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Net;
 using Nixery.AspNetCore.Tests.Support;
 using static Nixery.AspNetCore.Tests.Support.RegistryResponses;

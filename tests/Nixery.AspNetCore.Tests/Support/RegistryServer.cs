@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

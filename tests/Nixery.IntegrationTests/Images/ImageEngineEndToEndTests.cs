@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Nixery.Abstractions.Building;

@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Formats.Tar;
 using System.IO.Compression;
 using Nixery.Abstractions.Building;

@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;

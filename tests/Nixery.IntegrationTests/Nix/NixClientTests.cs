@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Diagnostics;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Graph;

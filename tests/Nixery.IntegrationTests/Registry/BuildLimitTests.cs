@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Net;
 using System.Text.Json;
 using Nixery.IntegrationTests.Nix;
