@@ -10,16 +10,63 @@ using Nixery.Core.Layout;
 
 const string Usage = """
     usage: nixery build NAME[:TAG] --output DIR
+           nixery popularity PACKAGE_SET_DIR --output FILE [--attr NAME]... [-- NIX_ARGUMENTS...]
 
     Builds the image NAME (packages separated by '/', e.g. shell/git) with Nix and writes it as an OCI image
     layout to DIR, tagged TAG (default: latest), e.g. for: skopeo copy oci:DIR:TAG containers-storage:NAME:TAG
     Configured by NIXERY_PKGS_PATH, NIXERY_PKGS_REPO, NIXERY_CHANNEL, STORAGE_PATH, NIX_TIMEOUT, NIX_POPULARITY_URL.
+
+    'popularity' realises every top-level package (or each --attr) of the package set (a directory with default.nix) and writes
+    the popularity JSON the server reads (NIX_POPULARITY_URL): {"name-version": number of store paths referring
+    to it}. Arguments after '--' go to every Nix call, e.g. -- --option substitute false. NIX_TIMEOUT: per call.
     """;
+
+if (args is ["popularity", var packageSet, "--output" or "-o", var popularityOutput, .. var rest] && IsPopularityTail(rest))
+{
+    var nixOptions = new Nixery.Core.Nix.NixOptions { Timeout = TimeSpan.FromSeconds(600) };
+    if (Environment.GetEnvironmentVariable("NIX_TIMEOUT") is { Length: > 0 } seconds && int.TryParse(seconds, out var s) && s > 0)
+    {
+        nixOptions.Timeout = TimeSpan.FromSeconds(s);
+    }
+
+    var dashDash = Array.IndexOf(rest, "--");
+    foreach (var argument in dashDash < 0 ? [] : rest[(dashDash + 1)..])
+    {
+        nixOptions.ExtraArguments.Add(argument);
+    }
+
+    List<string>? attributes = null;
+    var flags = dashDash < 0 ? rest : rest[..dashDash];
+    for (var i = 0; i + 1 < flags.Length && flags[i] == "--attr"; i += 2)
+    {
+        (attributes ??= []).Add(flags[i + 1]);
+    }
+
+    try
+    {
+        var counts = await Nixery.Core.Layering.NixPopularity.ComputeAsync(packageSet, attributes, nixOptions);
+        await File.WriteAllTextAsync(popularityOutput, System.Text.Json.JsonSerializer.Serialize(counts, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.WriteLine($"popularity of {counts.Count} names written to {popularityOutput}");
+        return 0;
+    }
+    catch (NixeryException error)
+    {
+        Console.Error.WriteLine($"nixery: {error.Message}");
+        return 1;
+    }
+}
 
 if (args is not ["build", var reference, "--output" or "-o", var output])
 {
     Console.Error.WriteLine(Usage);
     return 64;
+}
+
+static bool IsPopularityTail(string[] rest)
+{
+    var i = 0;
+    while (i + 1 < rest.Length && rest[i] == "--attr") i += 2;
+    return i == rest.Length || rest[i] == "--";
 }
 
 var colon = reference.LastIndexOf(':');

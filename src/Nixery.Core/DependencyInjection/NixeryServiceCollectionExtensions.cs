@@ -16,7 +16,8 @@ namespace Nixery.Core.DependencyInjection;
 public static class NixeryServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the image engine (<see cref="IImageBuilder"/>) with the original's layering strategy. Options are bound
+    /// Adds the image engine (<see cref="IImageBuilder"/>) with the layering strategy named by
+    /// <see cref="NixeryOptions.LayerStrategy"/> (the original's when unset). Options are bound
     /// from <paramref name="configuration"/> when given: the section itself for <see cref="NixeryOptions"/>, and its
     /// <c>Nix</c>, <c>Packing</c> and <c>FileSystemStorage</c> children. Pick a package source and a blob store on
     /// the returned builder.
@@ -40,7 +41,11 @@ public static class NixeryServiceCollectionExtensions
         services.AddNixClient();
         services.TryAddSingleton<LayerPacker>();
         services.TryAddSingleton<PopularityLoader>();
-        services.TryAddSingleton<ILayerStrategy, PopularityDominatorStrategy>();
+        // Nixery:LayerStrategy picks a strategy by name; UseLayerStrategy(...) replaces this registration.
+        services.TryAddSingleton<ILayerStrategy>(provider =>
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<NixeryOptions>>().Value.LayerStrategy is { Length: > 0 } name
+                ? LayerStrategies.Create(name)
+                : new PopularityDominatorStrategy());
         services.TryAddSingleton<IImageBuilder, ImageBuilder>();
         return new NixeryBuilder(services);
     }
