@@ -22,6 +22,7 @@ public static class EnvironmentSettings
         ("STORAGE_PATH", "Nixery:FileSystemStorage:Path"),
         ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
         ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
+        ("NIXERY_LAYER_STRATEGY", "Nixery:LayerStrategy"),
     ];
 
     private static readonly string[] SourceKeys =

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Requests;
 using Nixery.Server;
 
-// One program, two verbs: the registry (no arguments, or ASP.NET Core's own such as --urls) and "build".
+// One program, three verbs: the registry (no arguments, or ASP.NET Core's own such as --urls), "build" and "popularity".
 Func<string, string?> variable = Environment.GetEnvironmentVariable;
 try
 {
@@ -12,9 +12,17 @@ try
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         return await BuildCommand.RunAsync(rest, variable, cancel.Token);
     }
+    if (args is ["popularity", .. var popularityArguments])
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        return await PopularityCommand.RunAsync(popularityArguments, variable, cancel.Token);
+    }
     if (args is ["help" or "--help" or "-h", ..])
     {
         Console.WriteLine(BuildCommand.Usage);
+        Console.WriteLine();
+        Console.WriteLine(PopularityCommand.Usage);
         return 0;
     }
 

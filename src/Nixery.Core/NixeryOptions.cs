@@ -11,6 +11,13 @@ public sealed class NixeryOptions
     public int LayerBudget { get; set; } = LayeringContext.DefaultBudget;
 
     /// <summary>
+    /// The layering strategy by name (see <c>Nixery.Layering.LayerStrategies.Names</c>): <c>popularity-dominator</c>
+    /// (the original's, the default when unset), <c>economy</c>, <c>nixpkgs-popularity</c>, <c>nixpkgs-size</c>,
+    /// <c>single-layer</c> or <c>per-path</c>. A strategy given to <c>UseLayerStrategy</c> takes precedence.
+    /// </summary>
+    public string? LayerStrategy { get; set; }
+
+    /// <summary>
     /// Where popularity data comes from: a file path or an http(s) URL of a JSON object mapping store path
     /// names to reference counts. None means every package is equally (un)popular.
     /// </summary>

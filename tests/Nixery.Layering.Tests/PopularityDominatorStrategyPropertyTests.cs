@@ -84,7 +84,7 @@ public class PopularityDominatorStrategyPropertyTests
     /// popularity data for some names and always-popular paths. Without orphans every path is reachable
     /// from the top level.
     /// </summary>
-    private static (RuntimeGraph Graph, LayeringContext Context) RandomClosure(Random random, int n, int budget, bool withOrphans)
+    internal static (RuntimeGraph Graph, LayeringContext Context) RandomClosure(Random random, int n, int budget, bool withOrphans)
     {
         var paths = new string[n];
         for (var i = 0; i < n; i++)

@@ -17,7 +17,8 @@ namespace Nixery.Core.DependencyInjection;
 public static class NixeryServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the image engine (<see cref="IImageBuilder"/>) with the original's layering strategy. Options are bound
+    /// Adds the image engine (<see cref="IImageBuilder"/>) with the layering strategy named by
+    /// <see cref="NixeryOptions.LayerStrategy"/> (the original's when unset). Options are bound
     /// from <paramref name="configuration"/> when given: the section itself for <see cref="NixeryOptions"/>, and its
     /// <c>Nix</c>, <c>Packing</c> and <c>FileSystemStorage</c> children. Pick a package source and a blob store on
     /// the returned builder. Every option is validated when the host starts (<c>ValidateOnStart</c>), with messages that
@@ -53,7 +54,11 @@ public static class NixeryServiceCollectionExtensions
         services.TryAddSingleton<BuildGate>();
         services.TryAddSingleton<BuildFailureLog>();
         services.TryAddSingleton<PopularityLoader>();
-        services.TryAddSingleton<ILayerStrategy, PopularityDominatorStrategy>();
+        // Nixery:LayerStrategy picks a strategy by name; UseLayerStrategy(...) replaces this registration.
+        services.TryAddSingleton<ILayerStrategy>(provider =>
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<NixeryOptions>>().Value.LayerStrategy is { Length: > 0 } name
+                ? LayerStrategies.Create(name)
+                : new PopularityDominatorStrategy());
         services.TryAddSingleton<IImageBuilder, ImageBuilder>();
         return new NixeryBuilder(services, section);
     }

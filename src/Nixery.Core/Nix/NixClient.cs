@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -19,6 +18,7 @@ public sealed partial class NixClient : INixClient
 {
     private readonly NixOptions _options;
     private readonly ILogger<NixClient> _logger;
+    private readonly NixCommandRunner _nix;
     private int _sweptStaleRoots;
 
     /// <summary>Creates a client.</summary>
@@ -31,6 +31,7 @@ public sealed partial class NixClient : INixClient
         if (_options.Timeout <= TimeSpan.Zero && _options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(options), _options.Timeout, "NixOptions.Timeout must be positive (or infinite)");
         ArgumentException.ThrowIfNullOrWhiteSpace(_options.StateDirectory, nameof(options));
+        _nix = new NixCommandRunner(_options, logger);
     }
 
     /// <inheritdoc />
@@ -77,7 +78,7 @@ public sealed partial class NixClient : INixClient
             request.Packages);
         var json = JsonSerializer.Serialize(arguments, NixJsonContext.Default.ResolveArguments);
 
-        var result = await RunNixAsync(
+        var result = await _nix.RunAsync(
             "nix-instantiate",
             ["--eval", "--strict", "--json", "--read-write-mode", expression, "--argstr", "argsJson", json],
             NixFailureKind.Evaluation,
@@ -97,7 +98,7 @@ public sealed partial class NixClient : INixClient
         List<string> arguments = ["--realise"];
         arguments.AddRange(packages.Select(p => $"{p.DrvPath}!{p.OutputName}").Distinct(StringComparer.Ordinal));
         arguments.AddRange(["--add-root", Path.Combine(rootDirectory, "result")]);
-        await RunNixAsync("nix-store", arguments, NixFailureKind.Build, cancellationToken).ConfigureAwait(false);
+        await _nix.RunAsync("nix-store", arguments, NixFailureKind.Build, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Step 3: every path of the closure with its NAR size and references, in one call.</summary>
@@ -105,7 +106,7 @@ public sealed partial class NixClient : INixClient
     {
         List<string> arguments = ["path-info", "--json", "--recursive", "--extra-experimental-features", "nix-command"];
         arguments.AddRange(topLevel);
-        var result = await RunNixAsync("nix", arguments, NixFailureKind.Invocation, cancellationToken).ConfigureAwait(false);
+        var result = await _nix.RunAsync("nix", arguments, NixFailureKind.Invocation, cancellationToken).ConfigureAwait(false);
         var infos = Parse(result, NixJsonContext.Default.ListPathInfo, "nix path-info");
 
         var paths = new List<StorePath>(infos.Count);
@@ -137,57 +138,6 @@ public sealed partial class NixClient : INixClient
             throw new NixFailureException(NixFailureKind.Invocation, NixErrorText.Extract(result.StandardError, includeLog: false),
                 $"{command} printed output that is not the expected JSON ({exception.Message}): {start}");
         }
-    }
-
-    /// <summary>Runs one Nix command with the timeout, logging and tracing it; a non-zero exit becomes <paramref name="failureKind"/>.</summary>
-    private async Task<ProcessResult> RunNixAsync(
-        string command, IReadOnlyList<string> arguments, NixFailureKind failureKind, CancellationToken cancellationToken)
-    {
-        var fileName = _options.NixBinDirectory is { Length: > 0 } bin ? Path.Combine(bin, command) : command;
-        var name = command == "nix" ? $"nix {arguments[0]}" : command == "nix-store" ? "nix-store --realise" : command;
-        using var activity = NixeryDiagnostics.ActivitySource.StartActivity(name, ActivityKind.Internal);
-        activity?.SetTag("nix.command", name);
-
-        ProcessResult result;
-        try
-        {
-            result = await ProcessRunner.RunAsync(
-                fileName, arguments.Concat(_options.ExtraArguments), _options.Timeout, _options.MaxErrorOutputLength,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Win32Exception exception)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            LogNixNotStarted(_logger, exception, name, fileName);
-            throw new NixFailureException(NixFailureKind.Invocation, "",
-                $"could not start '{fileName}': {exception.Message}; is Nix installed and on PATH?");
-        }
-        catch (ProcessTimeoutException exception)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, "timeout");
-            LogNixTimedOut(_logger, name, _options.Timeout.TotalSeconds, exception.StandardError);
-            throw new NixFailureException(NixFailureKind.Timeout,
-                NixErrorText.Extract(exception.StandardError, includeLog: true),
-                $"{name} took longer than {_options.Timeout.TotalSeconds:0.###} s and was killed");
-        }
-        catch (OperationCanceledException)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
-            LogNixCancelled(_logger, name);
-            throw;
-        }
-
-        activity?.SetTag("nix.exit_code", result.ExitCode);
-        LogNixCall(_logger, name, result.ExitCode, result.Duration.TotalMilliseconds);
-        if (result.ExitCode != 0)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, $"exit code {result.ExitCode}");
-            LogNixFailed(_logger, name, result.ExitCode, result.StandardError);
-            throw new NixFailureException(failureKind,
-                NixErrorText.Extract(result.StandardError, includeLog: failureKind == NixFailureKind.Build),
-                $"{name} exited with code {result.ExitCode}");
-        }
-        return result;
     }
 
     /// <summary>A fresh root directory for one build, named after this process so stale ones can be recognised.</summary>
@@ -237,21 +187,6 @@ public sealed partial class NixClient : INixClient
             return false;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{NixCommand} exited with {ExitCode} after {DurationMs:0} ms")]
-    private static partial void LogNixCall(ILogger logger, string nixCommand, int exitCode, double durationMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{NixCommand} failed with exit code {ExitCode}: {NixStandardError}")]
-    private static partial void LogNixFailed(ILogger logger, string nixCommand, int exitCode, string nixStandardError);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{NixCommand} timed out after {TimeoutSeconds} s and was killed: {NixStandardError}")]
-    private static partial void LogNixTimedOut(ILogger logger, string nixCommand, double timeoutSeconds, string nixStandardError);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{NixCommand} was cancelled and killed")]
-    private static partial void LogNixCancelled(ILogger logger, string nixCommand);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{NixCommand} could not be started from {NixExecutable}")]
-    private static partial void LogNixNotStarted(ILogger logger, Exception exception, string nixCommand, string nixExecutable);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Packages not found in {PackageSet}: {MissingPackages}")]
     private static partial void LogPackagesNotFound(ILogger logger, string packageSet, IReadOnlyList<string> missingPackages);

@@ -32,8 +32,15 @@ internal sealed record ResolveSource(
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("arguments")] IReadOnlyDictionary<string, string> Arguments);
 
+/// <summary>One derivation the popularity expression found: its .drv and its output path.</summary>
+internal sealed record PopularityPackage(
+    [property: JsonPropertyName("drv")] string Drv,
+    [property: JsonPropertyName("out")] string Out);
+
 /// <summary>Source-generated serialisation for the records above (no reflection at run time).</summary>
 [JsonSerializable(typeof(ResolveOutput))]
 [JsonSerializable(typeof(ResolveArguments))]
 [JsonSerializable(typeof(List<PathInfo>))]
+[JsonSerializable(typeof(List<PopularityPackage>))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class NixJsonContext : JsonSerializerContext;

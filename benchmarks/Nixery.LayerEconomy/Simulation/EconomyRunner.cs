@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Nixery.Abstractions.Graph;
+using Nixery.Abstractions.Layering;
+using Nixery.LayerEconomy.Debian;
+using Nixery.LayerEconomy.Workloads;
+
+namespace Nixery.LayerEconomy.Simulation;
+
+/// <summary>
+/// Replays the two workloads for every strategy and budget: one client pulls the fleet in order into an empty
+/// cache, then, after the security update, pulls the same fleet again.
+/// </summary>
+public sealed class EconomyRunner
+{
+    private readonly PackageGraph _graph;
+    private readonly IReadOnlyList<ImageSpec> _fleet;
+    private readonly List<RuntimeGraph> _before;
+    private readonly List<RuntimeGraph> _after;
+    private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
+
+    /// <summary>Prepares the images of both generations.</summary>
+    /// <param name="graph">The package graph.</param>
+    /// <param name="fleet">The images, in pull order.</param>
+    /// <param name="updatedPackages">Debian package names that get a new store path in the update (with their dependents).</param>
+    public EconomyRunner(PackageGraph graph, IReadOnlyList<ImageSpec> fleet, IEnumerable<string> updatedPackages)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(updatedPackages);
+        _graph = graph;
+        _fleet = fleet;
+        var updated = updatedPackages.Select(graph.NodeOfPackage).Where(n => n >= 0).Distinct().ToList();
+        UpdatedPackages = updated.Count;
+        var rebuilt = graph.DependentsOf(updated);
+        RebuiltPaths = rebuilt.Count(r => r);
+        var pathCache = new string?[2, graph.Count];
+        string PathOf(int node, int generation) => pathCache[generation, node] ??= graph.StorePathOf(node, generation);
+
+        _before = fleet.Select(i => graph.ImageGraph(i.Packages, n => PathOf(n, 0))).ToList();
+        _after = fleet.Select(i => graph.ImageGraph(i.Packages, n => PathOf(n, rebuilt[n] ? 1 : 0))).ToList();
+        foreach (var p in _before.Concat(_after).SelectMany(g => g.Paths))
+        {
+            _sizes[p.Path] = p.NarSize;
+        }
+
+        var counts = graph.ReferrerCounts();
+        Popularity = new Popularity(Enumerable.Range(0, graph.Count).Select(v => new KeyValuePair<string, int>(graph.NameOf(v), counts[v])));
+    }
+
+    /// <summary>The popularity data given to the strategies: how many store paths of the whole graph refer to each.</summary>
+    public Popularity Popularity { get; }
+
+    /// <summary>Security-updated packages found in the graph.</summary>
+    public int UpdatedPackages { get; }
+
+    /// <summary>Store paths of the whole graph that the update rebuilds.</summary>
+    public int RebuiltPaths { get; }
+
+    /// <summary>Total bytes of the fleet's images (every image's closure, counted per image).</summary>
+    public long FleetImageBytes => _before.Sum(g => g.TotalNarSize);
+
+    /// <summary>The fleet's image closures before the update.</summary>
+    public IReadOnlyList<RuntimeGraph> Before => _before;
+
+    /// <summary>Runs one strategy at one budget.</summary>
+    public StrategyResult Run(ILayerStrategy strategy, int budget)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        var context = new LayeringContext(budget, Popularity);
+        var time = new Stopwatch();
+        var slowest = TimeSpan.Zero;
+        LayerPlan PlanOf(RuntimeGraph g)
+        {
+            var start = time.Elapsed;
+            time.Start();
+            var plan = strategy.Plan(g, context);
+            time.Stop();
+            var took = time.Elapsed - start;
+            slowest = took > slowest ? took : slowest;
+            return plan;
+        }
+
+        var before = _before.Select(PlanOf).ToList();
+        var after = _after.Select(PlanOf).ToList();
+
+        var client = new PullClient();
+        var fleet = PullTotals.Zero;
+        foreach (var plan in before)
+        {
+            fleet = fleet.Add(client.Pull(plan, _sizes));
+        }
+
+        var update = PullTotals.Zero;
+        foreach (var plan in after)
+        {
+            update = update.Add(client.Pull(plan, _sizes));
+        }
+
+        var registry = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var layer in before.SelectMany(p => p.Layers))
+        {
+            registry.TryAdd(PullClient.KeyOf(layer), layer.NarSize);
+        }
+
+        var registryBefore = registry.Values.Sum();
+        foreach (var layer in after.SelectMany(p => p.Layers))
+        {
+            registry.TryAdd(PullClient.KeyOf(layer), layer.NarSize);
+        }
+
+        return new StrategyResult(
+            strategy.Name, budget, fleet, update, registryBefore, registry.Values.Sum() - registryBefore,
+            before.Average(p => p.Layers.Count), before.Max(p => p.Layers.Count),
+            before.SelectMany(p => p.Layers).Select(l => l.NarSize).DefaultIfEmpty().Max(),
+            time.Elapsed.TotalMilliseconds, slowest.TotalMilliseconds);
+    }
+}

@@ -1,0 +1,187 @@
+using Nixery.Abstractions.Graph;
+using Nixery.Abstractions.Layering;
+using Nixery.Layering.Graphs;
+
+namespace Nixery.Layering;
+
+/// <summary>
+/// Our strategy, designed to save bytes over a fleet of images: layers whose content depends on as little of
+/// the image as possible, so that other images produce the same layer, stacked in an order that other images
+/// share too.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Heads: the requested paths, paths referred to by at least <see cref="EconomyOptions.PopularThreshold"/>
+/// store paths of the package set, and paths of at least <see cref="EconomyOptions.BigPathThreshold"/> bytes.
+/// Every other path joins the best-ranked head that reaches it without passing another head. Ranking is
+/// global: popularity, then size, then path, so a shared path goes to the same head in every image that
+/// holds both (a dominator tree instead makes shared paths layers of their own, which then get merged).
+/// </para>
+/// <para>
+/// Over budget, the layers worth least, (popularity + 1) × bytes, share the top layer. Layers are stacked by
+/// log2(popularity + 2) × bytes, highest lowest: big layers that many images hold come first, so that images
+/// share long, heavy prefixes of layers (what clients that reuse layers by chain, such as docker's classic
+/// store, need). The threshold and the stacking key were chosen on the Debian fleet workload of
+/// docs/layer-economy.md, which also shows them on a fleet drawn with another seed.
+/// Cycles are contracted first; a cycle's paths stay together.
+/// </para>
+/// </remarks>
+public sealed class EconomyStrategy : ILayerStrategy
+{
+    /// <summary>The name used in configuration and benchmarks.</summary>
+    public const string StrategyName = "economy";
+
+    private readonly int _popularThreshold;
+    private readonly long _bigPathThreshold;
+
+    /// <summary>Creates the strategy with the default thresholds.</summary>
+    public EconomyStrategy()
+        : this(new EconomyOptions())
+    {
+    }
+
+    /// <summary>Creates the strategy with the given thresholds.</summary>
+    public EconomyStrategy(EconomyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.PopularThreshold, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.BigPathThreshold, nameof(options));
+        _popularThreshold = options.PopularThreshold;
+        _bigPathThreshold = options.BigPathThreshold;
+    }
+
+    /// <inheritdoc />
+    public string Name => StrategyName;
+
+    /// <inheritdoc />
+    public LayerPlan Plan(RuntimeGraph graph, LayeringContext context)
+    {
+        LayerPlans.CheckArguments(graph, context);
+        var paths = StorePathGraph.Build(graph);
+        var n = paths.NodeCount;
+        if (n == 0)
+        {
+            return new LayerPlan([]);
+        }
+
+        var condensation = Condensation.Compute(paths.References);
+        var dag = condensation.Dag;
+        var count = condensation.ComponentCount;
+        var popularity = new int[count];
+        var sizes = new long[count];
+        var first = new int[count];
+        var pinned = new bool[count];
+        for (var c = 0; c < count; c++)
+        {
+            var members = condensation.Members(c);
+            first[c] = members[0];
+            foreach (var v in members)
+            {
+                popularity[c] = Math.Max(popularity[c], LayerPlans.PopularityOf(context, paths.Paths[v]));
+                sizes[c] += paths.NarSizes[v];
+                pinned[c] |= context.AlwaysPopular?.Contains(paths.Paths[v]) == true;
+            }
+
+            pinned[c] |= sizes[c] >= _bigPathThreshold;
+        }
+
+        foreach (var t in paths.TopLevel)
+        {
+            pinned[condensation.ComponentOf(t)] = true;
+        }
+
+        // Better head first: more popular, then bigger, then the smaller first path.
+        int Compare(int a, int b) =>
+            popularity[a] != popularity[b] ? popularity[b].CompareTo(popularity[a])
+            : sizes[a] != sizes[b] ? sizes[b].CompareTo(sizes[a])
+            : first[a].CompareTo(first[b]);
+
+        var head = new bool[count];
+        var owner = new int[count];
+        var heads = new List<int>();
+        var layerSize = new long[count];
+        for (var c = 0; c < count; c++)
+        {
+            head[c] = pinned[c] || popularity[c] >= _popularThreshold;
+        }
+
+        // Referrers have higher numbers, so descending order settles every referrer first.
+        Array.Fill(owner, -1);
+        for (var c = count - 1; c >= 0; c--)
+        {
+            if (head[c] || owner[c] < 0)
+            {
+                owner[c] = c; // a head, or a path nothing in the closure refers to
+            }
+
+            var carried = owner[c];
+            foreach (var d in dag.Successors(c))
+            {
+                if (!head[d] && (owner[d] < 0 || Compare(carried, owner[d]) < 0))
+                {
+                    owner[d] = carried;
+                }
+            }
+        }
+
+        heads.Clear();
+        Array.Clear(layerSize);
+        for (var c = 0; c < count; c++)
+        {
+            layerSize[owner[c]] += sizes[c];
+            if (owner[c] == c)
+            {
+                heads.Add(c);
+            }
+        }
+
+        var value = new UInt128[count];
+        foreach (var h in heads)
+        {
+            value[h] = (UInt128)(uint)(popularity[h] + 1) * (ulong)layerSize[h];
+        }
+
+        var budget = context.Budget;
+        var inTail = new bool[count];
+        if (heads.Count > budget)
+        {
+            var byValue = heads.ToList();
+            byValue.Sort((a, b) => value[a] != value[b] ? value[a].CompareTo(value[b]) : first[b].CompareTo(first[a]));
+            for (var i = 0; i <= heads.Count - budget; i++)
+            {
+                inTail[byValue[i]] = true;
+            }
+        }
+
+        var kept = heads.Where(h => !inTail[h]).ToList();
+        // Stacking order: most expected savings lowest, log2(popularity + 2) x bytes (ties: smaller first path).
+        var weight = new double[count];
+        foreach (var h in kept)
+        {
+            weight[h] = Math.Log2(popularity[h] + 2.0) * layerSize[h];
+        }
+
+        kept.Sort((a, b) => weight[a] != weight[b] ? weight[b].CompareTo(weight[a]) : first[a].CompareTo(first[b]));
+        var layerOfHead = new int[count];
+        for (var i = 0; i < kept.Count; i++)
+        {
+            layerOfHead[kept[i]] = i;
+        }
+
+        foreach (var h in heads)
+        {
+            if (inTail[h])
+            {
+                layerOfHead[h] = kept.Count;
+            }
+        }
+
+        var layerOf = new int[n];
+        for (var v = 0; v < n; v++)
+        {
+            layerOf[v] = layerOfHead[owner[condensation.ComponentOf(v)]];
+        }
+
+        return LayerPlans.FromAssignment(paths, layerOf, kept.Count + 1);
+    }
+}

@@ -1,0 +1,64 @@
+using Nixery.Abstractions.Graph;
+
+namespace Nixery.Layering;
+
+/// <summary>
+/// Popularity data from a package set's store paths: for each store path name (as
+/// <see cref="StorePath.NameOf"/> gives it), how many distinct store paths refer to a path of that name.
+/// This is the JSON map the server reads (<c>{"name-version": count}</c>).
+/// </summary>
+public static class PopularityCounts
+{
+    /// <summary>
+    /// Counts referrers over <paramref name="paths"/> (each path once; self-references and references to
+    /// paths not listed are ignored). Names nothing refers to are listed with 0, so the map covers the set.
+    /// </summary>
+    public static SortedDictionary<string, int> Count(IEnumerable<StorePath> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var byPath = new Dictionary<string, StorePath>(StringComparer.Ordinal);
+        foreach (var p in paths)
+        {
+            byPath.TryAdd(p.Path, p);
+        }
+
+        var referrers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in byPath.Values)
+        {
+            counts.TryAdd(p.Name, 0);
+            foreach (var r in p.References)
+            {
+                if (r != p.Path && byPath.ContainsKey(r))
+                {
+                    if (!referrers.TryGetValue(r, out var set))
+                    {
+                        referrers[r] = set = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    set.Add(p.Path);
+                }
+            }
+        }
+
+        // Several paths can share a name (two builds of one version): their referrers are counted together.
+        var byName = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (path, set) in referrers)
+        {
+            var name = StorePath.NameOf(path);
+            if (!byName.TryGetValue(name, out var all))
+            {
+                byName[name] = all = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            all.UnionWith(set);
+        }
+
+        foreach (var (name, set) in byName)
+        {
+            counts[name] = set.Count;
+        }
+
+        return counts;
+    }
+}

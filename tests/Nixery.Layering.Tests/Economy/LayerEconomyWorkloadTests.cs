@@ -1,0 +1,61 @@
+using Nixery.LayerEconomy;
+
+namespace Nixery.Layering.Tests.Economy;
+
+/// <summary>The layer-economy benchmark's core on a small fleet of the real Debian graph, so it cannot rot.</summary>
+public class LayerEconomyWorkloadTests
+{
+    private static readonly string DataDirectory = FindData();
+
+    [Fact]
+    public void SmallFleet_RunsEveryStrategy_PerPathDownloadsExactlyTheFloor_AndEveryBudgetedStrategyKeepsItsBudget()
+    {
+        var (graph, updated) = EconomyReport.Load(DataDirectory);
+
+        var (runner, results) = EconomyReport.Run(graph, updated, images: 12, seed: 1, budgets: [24], EconomyReport.Strategies());
+
+        Assert.Equal(LayerStrategies.Names.Count, results.Count);
+        Assert.True(graph.Count < graph.PackageCount, "cycles must be condensed");
+        var perPath = results.Single(r => r.Strategy == PerPathStrategy.StrategyName);
+        Assert.Equal(perPath.Fleet.FloorBytes, perPath.Fleet.DigestBytes);
+        Assert.Equal(perPath.Update.FloorBytes, perPath.Update.DigestBytes);
+        foreach (var r in results.Where(r => r.Strategy != PerPathStrategy.StrategyName))
+        {
+            Assert.InRange(r.MaxLayers, 1, 24);
+            Assert.InRange(r.Fleet.DigestBytes, r.Fleet.FloorBytes, r.Fleet.ImageBytes);
+            Assert.InRange(r.Fleet.ChainBytes, r.Fleet.DigestBytes, r.Fleet.ImageBytes);
+        }
+
+        var single = results.Single(r => r.Strategy == SingleLayerStrategy.StrategyName);
+        Assert.True(results.All(r => r.Fleet.DigestBytes <= single.Fleet.DigestBytes));
+        var markdown = EconomyReport.Markdown(runner, results, 12, 1);
+        Assert.Contains("| **economy** | 24 |", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("<svg", EconomyReport.Svg(results), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Popularity_OfTheDebianGraph_CountsReferrers_LibcBeingAmongTheMostReferred()
+    {
+        var (graph, _) = EconomyReport.Load(DataDirectory);
+
+        var map = EconomyReport.Popularity(graph);
+
+        Assert.Equal(graph.Count, map.Count);
+        var libc = map.Single(kv => kv.Key.StartsWith("libc6", StringComparison.Ordinal) && graph.NodeOfPackage("libc6") >= 0 && kv.Key == graph.NameOf(graph.NodeOfPackage("libc6")));
+        Assert.True(libc.Value > 10_000, $"libc6 has {libc.Value} referrers");
+    }
+
+    private static string FindData()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", "debian-graph");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine("..", "shared", "data", "debian-graph"); // Load then fails with a message naming the path
+    }
+}

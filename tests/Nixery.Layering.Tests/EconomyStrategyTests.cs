@@ -1,0 +1,45 @@
+using Nixery.Abstractions.Graph;
+using Nixery.Abstractions.Layering;
+using static Nixery.Layering.Tests.StorePaths;
+
+namespace Nixery.Layering.Tests;
+
+public class EconomyStrategyTests
+{
+    private static readonly string Libc = Of('a', "libc"), Ssl = Of('b', "ssl"), Zlib = Of('c', "zlib"),
+        Curl = Of('d', "curl"), Git = Of('f', "git"), Wget = Of('g', "wget"), Helper = Of('h', "helper");
+
+    private static readonly Popularity Counts = new([new("libc", 5000), new("ssl", 900), new("zlib", 200), new("helper", 3)]);
+
+    private static StorePath[] Paths() =>
+    [
+        Path(Libc, 100), Path(Ssl, 50, Libc, Helper), Path(Zlib, 10, Libc, Helper), Path(Helper, 1, Libc),
+        Path(Curl, 20, Ssl, Zlib), Path(Git, 30, Curl, Zlib), Path(Wget, 20, Ssl),
+    ];
+
+    [Fact]
+    public void Plan_PutsAPathSharedByTwoHeadsWithTheMorePopularOne_SoTheLayerIsTheSameInImagesWithOnlyThatHead()
+    {
+        var strategy = new EconomyStrategy();
+        var context = new LayeringContext(94, Counts);
+        var all = Paths();
+
+        // helper is below both ssl (900) and zlib (200): it goes with ssl, as in an image without zlib.
+        var git = strategy.Plan(new RuntimeGraph(all, [Git]), context);
+        var wget = strategy.Plan(new RuntimeGraph(all.Where(p => p.Path != Git && p.Path != Curl && p.Path != Zlib).ToList(), [Wget]), context);
+
+        var sslLayer = git.Layers.Single(l => l.StorePaths.Contains(Ssl));
+        Assert.Equal([Ssl, Helper], sslLayer.StorePaths);
+        Assert.Contains(wget.Layers, l => l.StorePaths.SequenceEqual(sslLayer.StorePaths));
+    }
+
+    [Fact]
+    public void Plan_OverBudget_MergesTheLayersWorthLeastIntoTheTopLayer()
+    {
+        var plan = new EconomyStrategy().Plan(new RuntimeGraph(Paths(), [Git, Wget]), new LayeringContext(3, Counts));
+
+        Assert.Equal(3, plan.Layers.Count);
+        Assert.Equal([Libc], plan.Layers[0].StorePaths); // most popular x bytes lowest
+        Assert.Contains(Git, plan.Layers[^1].StorePaths);
+    }
+}
