@@ -31,14 +31,15 @@ internal static class V4UrlSigner
         var date = utc.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var scope = $"{date}/auto/storage/goog4_request";
 
-        var path = request.Style == UrlStyle.PathStyle
-            ? "/" + request.Bucket + "/" + EncodePath(request.ObjectName)
-            : "/" + EncodePath(request.ObjectName);
+        // Path style names the bucket in the path (no object: the bucket itself, for listing); the others in the host.
+        var objectPath = request.ObjectName.Length == 0 ? "" : "/" + EncodePath(request.ObjectName);
+        var path = request.Style == UrlStyle.PathStyle ? "/" + request.Bucket + objectPath : objectPath.Length == 0 ? "/" : objectPath;
+        var authority = request.Style == UrlStyle.VirtualHostedStyle ? request.Bucket + "." + request.Authority : request.Authority;
 
         // Canonical headers: lower-case names, values trimmed with inner runs of white space made one space, by name.
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["host"] = HostWithoutPort(request.Authority),
+            ["host"] = HostWithoutPort(authority),
         };
         if (request.Headers is not null)
             foreach (var (name, value) in request.Headers)
@@ -68,7 +69,6 @@ internal static class V4UrlSigner
             Algorithm, dateTime, scope, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest))));
         var signature = await key.SignAsync(Encoding.UTF8.GetBytes(stringToSign), cancellationToken).ConfigureAwait(false);
 
-        var authority = request.Style == UrlStyle.VirtualHostedStyle ? request.Bucket + "." + request.Authority : request.Authority;
         var url = $"{request.Scheme}://{authority}{path}?{canonicalQuery}&X-Goog-Signature={Convert.ToHexStringLower(signature)}";
         return new V4SignedUrl(url, canonicalRequest, stringToSign);
     }
