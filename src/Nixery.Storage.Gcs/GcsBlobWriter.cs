@@ -193,6 +193,7 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
         while (true)
         {
             ResumableStatus status;
+            var failed = false;
             try
             {
                 status = await _client.PutChunkAsync(_session, _stagingName, _buffer.AsMemory(0, _filled), _bufferOffset, total, cancellationToken)
@@ -201,6 +202,7 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
             catch (Exception exception) when (RetryPolicy.IsTransient(exception, cancellationToken)
                                               && ++failures < _client.Retry.Options.MaxAttempts)
             {
+                failed = true;
                 await _client.Retry.WaitAsync(backoff, "objects.insert", _stagingName, failures, exception, cancellationToken).ConfigureAwait(false);
                 status = await _client.QueryResumableAsync(_session, _stagingName, total, cancellationToken).ConfigureAwait(false);
                 LogResumed(_stagingName, status.Completed is null ? status.Persisted : _length, _bufferOffset + _filled);
@@ -224,7 +226,7 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
                 backoff = new RetryPolicy.Backoff(_client.Retry.Options);
                 if (!final) return null;
             }
-            else if (++failures >= _client.Retry.Options.MaxAttempts)
+            else if (!failed && ++failures >= _client.Retry.Options.MaxAttempts)
             {
                 throw new GcsStorageException("objects.insert", _stagingName, (HttpStatusCode)308,
                     $"the session took none of the bytes from {_bufferOffset} on after {failures} attempts");

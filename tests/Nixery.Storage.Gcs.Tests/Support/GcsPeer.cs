@@ -103,9 +103,9 @@ public sealed class GcsPeer : IAsyncDisposable
                 return;
             }
             var name = Uri.UnescapeDataString(segments[5]);
-            if (segments.Length == 10 && segments[6] == "rewriteTo")
+            if (segments.Length == 11 && segments[6] == "rewriteTo")
             {
-                await RewriteAsync(context, name, Uri.UnescapeDataString(segments[9]));
+                await RewriteAsync(context, name, Uri.UnescapeDataString(segments[10]));
                 return;
             }
             if (method == "DELETE")
@@ -330,13 +330,13 @@ public sealed class GcsPeer : IAsyncDisposable
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var bytes = buffer.ToArray();
-        if (total is null && PersistAtMostPerChunk is { } most && bytes.Length > most) bytes = bytes[..most];
         if (total is null && bytes.Length % Quarter != 0)
         {
             context.Response.StatusCode = 400;
             await context.Response.WriteAsync("""{"error":{"code":400,"message":"non-final chunks must be multiples of 256 KiB"}}""");
             return;
         }
+        if (total is null && PersistAtMostPerChunk is { } most && bytes.Length > most) bytes = bytes[..most];
         Append(session, first.Value, bytes);
         if (total is { } size && session.Data.Length == size)
         {
