@@ -151,7 +151,7 @@ public sealed class GcsBlobStoreEmulatorTests(StorageEmulator emulator)
         Assert.Null(await store.StatAsync(stored[0]));
     }
 
-    private static async IAsyncEnumerable<string> ListInPagesAsync(Api.GcsJsonClient client, string prefix, int size)
+    private static async IAsyncEnumerable<string> ListInPagesAsync(Nixery.Storage.Gcs.Api.GcsJsonClient client, string prefix, int size)
     {
         // ListAsync with a page size stops after one page (the start-up probe); walk pages by hand with the emulator's tokens.
         await foreach (var item in client.ListAsync(prefix, null, default)) yield return item.Name;
