@@ -119,6 +119,20 @@ public sealed class GcsPeer : IAsyncDisposable
                 return;
             }
         }
+        // /{bucket}/{object}: the public (or signed; signatures are not checked here) object URL clients are redirected to.
+        if (segments.Length >= 2 && segments[0] == BucketName && method is "GET" or "HEAD")
+        {
+            var name = string.Join('/', segments.Skip(1).Select(Uri.UnescapeDataString));
+            _log.Enqueue($"{method} download {name}");
+            if (!_objects.TryGetValue(name, out var item))
+            {
+                context.Response.StatusCode = 404;
+                return;
+            }
+            context.Response.ContentLength = item.Data.Length;
+            if (method == "GET") await context.Response.Body.WriteAsync(item.Data);
+            return;
+        }
         context.Response.StatusCode = 501;
     }
 
