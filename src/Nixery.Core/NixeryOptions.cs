@@ -16,6 +16,24 @@ public sealed class NixeryOptions
     /// </summary>
     public string? PopularityUrl { get; set; }
 
+    /// <summary>
+    /// How many images are built (Nix call, layer packing, manifests) at once; default one per processor. Images
+    /// served from the manifest cache do not count.
+    /// </summary>
+    public int MaxConcurrentBuilds { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// How many builds may wait for one of the <see cref="MaxConcurrentBuilds"/> slots (default 32); one more is
+    /// refused with <see cref="Abstractions.Building.TooManyBuildsException"/>.
+    /// </summary>
+    public int MaxQueuedBuilds { get; set; } = 32;
+
+    /// <summary>What a refused build tells the client to wait before trying again (default 10 seconds).</summary>
+    public TimeSpan BuildRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many recent build failures <see cref="Building.BuildFailureLog"/> keeps (default 20).</summary>
+    public int RecentFailuresKept { get; set; } = 20;
+
     /// <summary>How image names become package lists.</summary>
     public ImageRequestOptions Requests { get; set; } = new();
 

@@ -25,6 +25,7 @@ public static class NixeryEndpointRouteBuilderExtensions
     /// </summary>
     /// <returns>The <c>/v2</c> route group, for the host's authorization, rate limiting or CORS.</returns>
     /// <exception cref="InvalidOperationException">The engine's services are missing.</exception>
+    /// <exception cref="OptionsValidationException">The registry's or the engine's options are not valid.</exception>
     public static RouteGroupBuilder MapNixery(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -38,11 +39,14 @@ public static class NixeryEndpointRouteBuilderExtensions
                 (builder is null ? " IImageBuilder is not registered." : " IBlobStore is not registered."));
 
         var options = services.GetService<IOptions<NixeryRegistryOptions>>()?.Value ?? new NixeryRegistryOptions();
+        NixeryRegistryOptionsValidator.ThrowIfInvalid(options); // mapping happens at start: a bad setting stops it here
         var engineOptions = services.GetRequiredService<IOptions<NixeryOptions>>().Value;
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var handlers = new RegistryEndpoints(
             new RecentBuilds(builder, options, time, stopping),
+            // Both forms of each remembered image.
+            new ManifestBytesCache(2 * options.MaxRecentBuilds),
             store,
             engineOptions.Requests,
             services.GetRequiredService<ILogger<RegistryEndpoints>>());

@@ -12,6 +12,7 @@ namespace Nixery.AspNetCore.Registry;
 /// <summary>The request handlers behind <see cref="NixeryEndpointRouteBuilderExtensions.MapNixery"/>.</summary>
 internal sealed partial class RegistryEndpoints(
     RecentBuilds builds,
+    ManifestBytesCache manifests,
     IBlobStore store,
     ImageRequestOptions requestOptions,
     ILogger<RegistryEndpoints> logger)
@@ -114,11 +115,16 @@ internal sealed partial class RegistryEndpoints(
                     var outcome = shared ? "recent-build" : "built";
                     if (HttpMethods.IsHead(context.Request.Method))
                         return (new ManifestResult(manifest.MediaType, manifest.Digest, manifest.Size, null), outcome, manifest.Digest.ToString());
-                    var stream = await store.OpenReadAsync(manifest.Digest, cancellationToken).ConfigureAwait(false);
-                    if (stream is null)
-                        return (RegistryError.ManifestUnknown($"the manifest {manifest.Digest} of this image is no longer stored; pull again"),
-                            "manifest-missing", null);
-                    return (new ManifestResult(manifest.MediaType, manifest.Digest, manifest.Size, stream), outcome, manifest.Digest.ToString());
+                    if (!manifests.TryGet(manifest.Digest, out var bytes, out _))
+                    {
+                        var stored = await ReadStoredManifestAsync(manifest.Digest, cancellationToken).ConfigureAwait(false);
+                        if (stored is null)
+                            return (RegistryError.ManifestUnknown($"the manifest {manifest.Digest} of this image is no longer stored; pull again"),
+                                "manifest-missing", null);
+                        bytes = stored.Value.Bytes;
+                    }
+                    return (new ManifestResult(manifest.MediaType, manifest.Digest, bytes.Length, new MemoryStream(bytes, writable: false)),
+                        outcome, manifest.Digest.ToString());
 
                 default:
                     throw new InvalidOperationException($"unexpected build result {built.GetType().Name}");
@@ -128,6 +134,10 @@ internal sealed partial class RegistryEndpoints(
         {
             LogNixFailure(name, reference, failure.Kind, failure.NixMessage);
             return (NixFailureErrors.From(failure), $"nix-{failure.Kind.ToString().ToLowerInvariant()}", null);
+        }
+        catch (TooManyBuildsException refused)
+        {
+            return (RegistryError.TooManyBuilds(refused), "too-many-builds", null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -141,9 +151,12 @@ internal sealed partial class RegistryEndpoints(
         }
     }
 
-    /// <summary>The bytes and media type of a stored manifest, or null when the digest names no manifest.</summary>
+    /// <summary>
+    /// The bytes and media type of a stored manifest (from memory once read), or null when the digest names no manifest.
+    /// </summary>
     private async Task<(byte[] Bytes, string MediaType)?> ReadStoredManifestAsync(Digest digest, CancellationToken cancellationToken)
     {
+        if (manifests.TryGet(digest, out var cached, out var cachedType)) return (cached, cachedType);
         var info = await store.StatAsync(digest, cancellationToken).ConfigureAwait(false);
         if (info is null || info.Size > ManifestDocument.MaxSize) return null;
         var stream = await store.OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
@@ -153,7 +166,9 @@ internal sealed partial class RegistryEndpoints(
             var bytes = new byte[info.Size];
             await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
             var mediaType = ManifestDocument.MediaTypeOf(bytes);
-            return mediaType is null ? null : (bytes, mediaType);
+            if (mediaType is null) return null;
+            manifests.Add(digest, bytes, mediaType);
+            return (bytes, mediaType);
         }
     }
 

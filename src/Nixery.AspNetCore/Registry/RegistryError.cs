@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Nixery.Abstractions.Building;
 
 namespace Nixery.AspNetCore.Registry;
 
@@ -72,6 +73,21 @@ internal sealed record RegistryError(int StatusCode, string Code, string Message
 
     public static RegistryError NotFound(string path) =>
         new(StatusCodes.Status404NotFound, RegistryErrorCodes.NameUnknown, $"nothing is served at /v2/{path}; this registry serves <name>/manifests/<reference>, <name>/blobs/<digest> and <name>/tags/list");
+
+    public static RegistryError TooManyBuilds(TooManyBuildsException refused) =>
+        new(StatusCodes.Status429TooManyRequests, RegistryErrorCodes.TooManyRequests, refused.Message, json =>
+        {
+            json.WriteStartObject();
+            json.WriteNumber("maxConcurrentBuilds", refused.MaxConcurrentBuilds);
+            json.WriteNumber("maxQueuedBuilds", refused.MaxQueuedBuilds);
+            json.WriteEndObject();
+        })
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["Retry-After"] = Math.Max(1, (long)Math.Ceiling(refused.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
 
     public static RegistryError Unsupported(string method) =>
         new(StatusCodes.Status405MethodNotAllowed, RegistryErrorCodes.Unsupported,

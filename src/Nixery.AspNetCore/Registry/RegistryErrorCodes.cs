@@ -8,7 +8,10 @@ internal static class RegistryErrorCodes
     public const string ManifestUnknown = "MANIFEST_UNKNOWN";
     public const string NameInvalid = "NAME_INVALID";
     public const string NameUnknown = "NAME_UNKNOWN";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string Denied = "DENIED";
     public const string Unsupported = "UNSUPPORTED";
+    public const string TooManyRequests = "TOOMANYREQUESTS";
 
     /// <summary>Not in the OCI list, but in Docker's registry and printed by its clients: anything else.</summary>
     public const string Unknown = "UNKNOWN";

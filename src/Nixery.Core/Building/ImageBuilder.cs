@@ -24,9 +24,14 @@ public sealed partial class ImageBuilder(
     LayerPacker packer,
     IBlobStore store,
     PopularityLoader popularity,
+    BuildGate gate,
+    BuildFailureLog failures,
     IOptions<NixeryOptions> options,
-    ILogger<ImageBuilder> logger) : IImageBuilder
+    ILogger<ImageBuilder> logger,
+    TimeProvider? time = null) : IImageBuilder
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <inheritdoc />
     public async Task<ImageBuildResult> BuildAsync(ImageRequest request, CancellationToken cancellationToken = default)
     {
@@ -44,9 +49,23 @@ public sealed partial class ImageBuilder(
             return cached;
         }
 
-        var outcome = await nix.BuildAsync(request, packageSet, cancellationToken).ConfigureAwait(false);
+        // Only real builds take a slot: cache hits above never wait behind them.
+        using var slot = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        NixBuildOutcome outcome;
+        try
+        {
+            outcome = await nix.BuildAsync(request, packageSet, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NixFailureException failure)
+        {
+            failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag,
+                failure.Kind.ToString().ToLowerInvariant(), failure.Message, failure.NixMessage));
+            throw;
+        }
+
         if (outcome is PackagesMissing missing)
         {
+            failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag, "packages-not-found", missing.Result.Message, null));
             LogPackagesNotFound(request.Name, string.Join(", ", missing.Result.Packages));
             return missing.Result;
         }

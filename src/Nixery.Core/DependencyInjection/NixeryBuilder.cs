@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Layering;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
@@ -15,7 +16,13 @@ namespace Nixery.Core.DependencyInjection;
 /// </summary>
 public sealed class NixeryBuilder
 {
-    internal NixeryBuilder(IServiceCollection services) => Services = services;
+    private readonly string _section;
+
+    internal NixeryBuilder(IServiceCollection services, string section)
+    {
+        Services = services;
+        _section = section;
+    }
 
     /// <summary>The host's services.</summary>
     public IServiceCollection Services { get; }
@@ -43,6 +50,9 @@ public sealed class NixeryBuilder
     public NixeryBuilder UseFileSystemStorage(string path)
     {
         Services.Configure<FileSystemStorageOptions>(options => options.Path = path);
+        Services.AddOptions<FileSystemStorageOptions>().ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileSystemStorageOptions>>(
+            new FileSystemStorageOptionsValidator(_section + ":FileSystemStorage")));
         return UseBlobStore<FileSystemBlobStore>();
     }
 

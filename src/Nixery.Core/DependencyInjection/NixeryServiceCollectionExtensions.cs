@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Layering;
 using Nixery.Core.Building;
@@ -19,7 +20,8 @@ public static class NixeryServiceCollectionExtensions
     /// Adds the image engine (<see cref="IImageBuilder"/>) with the original's layering strategy. Options are bound
     /// from <paramref name="configuration"/> when given: the section itself for <see cref="NixeryOptions"/>, and its
     /// <c>Nix</c>, <c>Packing</c> and <c>FileSystemStorage</c> children. Pick a package source and a blob store on
-    /// the returned builder.
+    /// the returned builder. Every option is validated when the host starts (<c>ValidateOnStart</c>), with messages that
+    /// name the setting by its configuration key (e.g. <c>Nixery:LayerBudget must be between 1 and 124</c>).
     /// </summary>
     public static NixeryBuilder AddNixery(this IServiceCollection services, IConfiguration? configuration = null)
     {
@@ -27,6 +29,8 @@ public static class NixeryServiceCollectionExtensions
         var nix = services.AddOptions<NixOptions>();
         var packing = services.AddOptions<PackingOptions>();
         var storage = services.AddOptions<FileSystemStorageOptions>();
+        // Messages name settings by their configuration key, e.g. "Nixery:Nix:Timeout".
+        var section = configuration is IConfigurationSection { Path: { Length: > 0 } path } ? path : "Nixery";
         if (configuration is not null)
         {
             options.Bind(configuration);
@@ -35,13 +39,22 @@ public static class NixeryServiceCollectionExtensions
             storage.Bind(configuration.GetSection("FileSystemStorage"));
         }
 
+        options.ValidateOnStart();
+        nix.ValidateOnStart();
+        packing.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NixeryOptions>>(new NixeryOptionsValidator(section));
+        services.AddSingleton<IValidateOptions<NixOptions>>(new NixOptionsValidator(section + ":Nix"));
+        services.AddSingleton<IValidateOptions<PackingOptions>>(new PackingOptionsValidator(section + ":Packing"));
+
         services.AddLogging();
         services.AddHttpClient();
         services.AddNixClient();
         services.TryAddSingleton<LayerPacker>();
+        services.TryAddSingleton<BuildGate>();
+        services.TryAddSingleton<BuildFailureLog>();
         services.TryAddSingleton<PopularityLoader>();
         services.TryAddSingleton<ILayerStrategy, PopularityDominatorStrategy>();
         services.TryAddSingleton<IImageBuilder, ImageBuilder>();
-        return new NixeryBuilder(services);
+        return new NixeryBuilder(services, section);
     }
 }

@@ -72,7 +72,7 @@ public sealed class ImageEngineEndToEndTests : IDisposable
     public async Task An_image_sharing_packages_with_another_reuses_its_layers_without_packing_them_again()
     {
         await using var engine = Engine(Path.Combine(_scratch, "store"));
-        using var packed = new PackedLayerCounter();
+        using var packed = new EngineCounter(EngineCounter.LayersPacked);
 
         var first = await BuildAsync(engine, "hello");
         var packedForFirst = packed.Count;

@@ -3,17 +3,20 @@ using Nixery.Core;
 
 namespace Nixery.IntegrationTests.Support;
 
-/// <summary>Counts layers packed (not reused) by the engine, through its published metrics.</summary>
-internal sealed class PackedLayerCounter : IDisposable
+/// <summary>Sums one of the engine's published counters (e.g. <c>nixery.layers.packed</c>, <c>nixery.images.built</c>).</summary>
+internal sealed class EngineCounter : IDisposable
 {
+    public const string LayersPacked = "nixery.layers.packed";
+    public const string ImagesBuilt = "nixery.images.built";
+
     private readonly MeterListener _listener = new();
     private long _count;
 
-    public PackedLayerCounter()
+    public EngineCounter(string instrumentName)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == NixeryDiagnostics.Name && instrument.Name == "nixery.layers.packed")
+            if (instrument.Meter.Name == NixeryDiagnostics.Name && instrument.Name == instrumentName)
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));

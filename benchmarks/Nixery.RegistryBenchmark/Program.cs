@@ -1,0 +1,34 @@
+using Nixery.RegistryBenchmark.Measuring;
+using Nixery.RegistryBenchmark.Serving;
+
+const string Usage = """
+    usage: Nixery.RegistryBenchmark [--smoke] [--markdown FILE]
+           Nixery.RegistryBenchmark serve --packages DIR --storage DIR --state DIR
+
+    Measures this registry and docker-registry serving the same image, alternately, with wrk: warm manifest GETs by
+    tag (32 connections) and downloads of a 200 MB layer, 3 rounds of 10 s each. --smoke runs a few seconds and only
+    proves the pipeline works. `serve` is the registry process the benchmark starts.
+    Needs nix-bin, docker-registry, skopeo and wrk (Debian packages).
+    """;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+
+switch (args)
+{
+    case ["serve", "--packages", var packages, "--storage", var storage, "--state", var state]:
+        return await BenchmarkRegistryHost.ServeAsync(packages, storage, state, cancel.Token);
+
+    case [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:
+        var settings = args.Contains("--smoke") ? BenchmarkSettings.Smoke : BenchmarkSettings.Full;
+        var report = await RegistryServingBenchmark.RunAsync(settings, Console.Out, cancel.Token);
+        var markdown = report.ToMarkdown();
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (args is [.., "--markdown", var file]) await File.WriteAllTextAsync(file, markdown, cancel.Token);
+        return 0;
+
+    default:
+        Console.Error.WriteLine(Usage);
+        return 64;
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Nixery.Abstractions;
+using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Storage;
+using Nixery.Core;
+using Nixery.Core.Layout;
+
+namespace Nixery.Server;
+
+/// <summary><c>nixery build NAME[:TAG] --output DIR</c>: one image as an OCI layout, without a server.</summary>
+internal static class BuildCommand
+{
+    public const string Usage = """
+        usage: nixery                                   run the registry (PORT, default 8080)
+               nixery build NAME[:TAG] --output DIR     build one image into an OCI image layout
+
+        build makes the image NAME (packages separated by '/', e.g. shell/git) with Nix and writes it as an OCI image
+        layout to DIR, tagged TAG (default: latest), e.g. for: skopeo copy oci:DIR:TAG containers-storage:NAME:TAG
+        Both are configured by appsettings.json and the environment variables NIXERY_PKGS_PATH, NIXERY_PKGS_REPO,
+        NIXERY_CHANNEL, NIXERY_STORAGE_BACKEND, STORAGE_PATH, NIX_TIMEOUT, NIX_POPULARITY_URL (and PORT for the server).
+        """;
+
+    public static async Task<int> RunAsync(string[] args, Func<string, string?> variable, CancellationToken cancellationToken)
+    {
+        if (args is not [var reference, "--output" or "-o", var output])
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 64;
+        }
+
+        var colon = reference.LastIndexOf(':');
+        var (name, tag) = colon < 0 ? (reference, ImageRequest.LatestTag) : (reference[..colon], reference[(colon + 1)..]);
+
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddInMemoryCollection(EnvironmentSettings.ToConfiguration(variable))
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter("Microsoft", LogLevel.Warning));
+        services.AddNixeryServer(configuration);
+
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var request = ImageRequest.Parse(name, tag, provider.GetRequiredService<IOptions<NixeryOptions>>().Value.Requests);
+        try
+        {
+            var result = await provider.GetRequiredService<IImageBuilder>().BuildAsync(request, cancellationToken);
+            switch (result)
+            {
+                case PackagesNotFound missing:
+                    await Console.Error.WriteLineAsync($"nixery: {missing.Message}");
+                    return 1;
+                case BuiltImage image:
+                    await OciLayoutWriter.WriteAsync(image, provider.GetRequiredService<IBlobStore>(), output, tag, cancellationToken);
+                    Console.WriteLine($"{image.OciManifest.Digest} {name}:{tag} ({image.Layers.Count} layers) written to {output}");
+                    return 0;
+                default:
+                    throw new InvalidOperationException($"unexpected build result {result.GetType().Name}");
+            }
+        }
+        catch (NixeryException error)
+        {
+            await Console.Error.WriteLineAsync($"nixery: {error.Message}");
+            return 1;
+        }
+    }
+}

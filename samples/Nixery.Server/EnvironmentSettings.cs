@@ -1,0 +1,69 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Nixery.Core.Nix;
+
+namespace Nixery.Server;
+
+/// <summary>
+/// The original Nixery's environment variables, as configuration keys under <c>Nixery</c>: the one place where both
+/// the server and the <c>build</c> command read them. Added after <c>appsettings.json</c>, so they win over it.
+/// </summary>
+public static class EnvironmentSettings
+{
+    /// <summary>Each environment variable and the configuration key it sets.</summary>
+    public static IReadOnlyList<(string Variable, string Key)> Mappings { get; } =
+    [
+        ("PORT", "Nixery:Port"),
+        ("NIXERY_CHANNEL", "Nixery:PackageSource:Channel"),
+        ("NIXERY_CHANNEL_URL", "Nixery:PackageSource:ChannelUrl"),
+        ("NIXERY_PKGS_REPO", "Nixery:PackageSource:Repository"),
+        ("NIXERY_PKGS_PATH", "Nixery:PackageSource:Path"),
+        ("NIXERY_STORAGE_BACKEND", "Nixery:StorageBackend"),
+        ("STORAGE_PATH", "Nixery:FileSystemStorage:Path"),
+        ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
+        ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
+    ];
+
+    private static readonly string[] SourceKeys =
+        ["Nixery:PackageSource:Channel", "Nixery:PackageSource:Repository", "Nixery:PackageSource:Path"];
+
+    /// <summary>The configuration values the set environment variables stand for.</summary>
+    /// <exception cref="OptionsValidationException"><c>NIX_TIMEOUT</c> is not a whole number of seconds.</exception>
+    public static Dictionary<string, string?> ToConfiguration(Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, key) in Mappings)
+        {
+            if (variable(name) is not { Length: > 0 } value) continue;
+            if (SourceKeys.Contains(key))
+            {
+                // A package source from the environment replaces the one appsettings.json names.
+                foreach (var other in SourceKeys) values.TryAdd(other, "");
+            }
+            values[key] = name == "NIX_TIMEOUT" ? Seconds(value) : value;
+        }
+        return values;
+    }
+
+    /// <summary>
+    /// <paramref name="message"/> with the environment variable named after each configuration key it mentions that
+    /// an environment variable set, e.g. <c>Nixery:Nix:Timeout must be positive … (set by NIX_TIMEOUT)</c>.
+    /// </summary>
+    public static string Explain(string message, Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(variable);
+        var set = Mappings.Where(m => variable(m.Variable) is { Length: > 0 } && message.Contains(m.Key, StringComparison.Ordinal))
+            .Select(m => m.Variable).ToList();
+        return set.Count == 0 ? message : $"{message} (set by {string.Join(", ", set)})";
+    }
+
+    private static string Seconds(string value)
+    {
+        if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) || seconds > int.MaxValue || seconds < int.MinValue)
+            throw new OptionsValidationException(Options.DefaultName, typeof(NixOptions),
+                [$"NIX_TIMEOUT must be a whole number of seconds, not '{value}'"]);
+        return TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture);
+    }
+}

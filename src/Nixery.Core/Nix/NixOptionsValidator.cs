@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+
+namespace Nixery.Core.Nix;
+
+/// <summary>Checks <see cref="NixOptions"/> at start; messages name the setting by its configuration key.</summary>
+internal sealed class NixOptionsValidator(string section) : IValidateOptions<NixOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NixOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Timeout <= TimeSpan.Zero && options.Timeout != Timeout.InfiniteTimeSpan)
+            failures.Add($"{section}:Timeout must be positive (or infinite, -00:00:00.001), not {options.Timeout}");
+        if (string.IsNullOrWhiteSpace(options.StateDirectory))
+            failures.Add($"{section}:StateDirectory must name a directory");
+        if (options.MaxErrorOutputLength < 1)
+            failures.Add($"{section}:MaxErrorOutputLength must be positive, not {options.MaxErrorOutputLength}");
+        if (options.NixBinDirectory is { Length: > 0 } bin && !Directory.Exists(bin))
+            failures.Add($"{section}:NixBinDirectory '{bin}' does not exist");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace Nixery.Core;
+
+/// <summary>Checks <see cref="NixeryOptions"/> at start; messages name the setting by its configuration key.</summary>
+internal sealed class NixeryOptionsValidator(string section) : IValidateOptions<NixeryOptions>
+{
+    /// <summary>Docker allows 125 layers; the symlink layer goes on top of the budget.</summary>
+    public const int MaxLayerBudget = 124;
+
+    public ValidateOptionsResult Validate(string? name, NixeryOptions options)
+    {
+        var failures = new List<string>();
+        if (options.LayerBudget is < 1 or > MaxLayerBudget)
+            failures.Add($"{section}:LayerBudget must be between 1 and {MaxLayerBudget} (Docker allows 125 layers and the symlink layer is one), not {options.LayerBudget}");
+        if (options.MaxConcurrentBuilds < 1)
+            failures.Add($"{section}:MaxConcurrentBuilds must be at least 1, not {options.MaxConcurrentBuilds}");
+        if (options.MaxQueuedBuilds < 0)
+            failures.Add($"{section}:MaxQueuedBuilds must be zero or more, not {options.MaxQueuedBuilds}");
+        if (options.BuildRetryAfter <= TimeSpan.Zero)
+            failures.Add($"{section}:BuildRetryAfter must be positive, not {options.BuildRetryAfter}");
+        if (options.RecentFailuresKept < 0)
+            failures.Add($"{section}:RecentFailuresKept must be zero or more, not {options.RecentFailuresKept}");
+        if (options.PopularityUrl is { Length: > 0 } url && !IsUsable(url))
+            failures.Add($"{section}:PopularityUrl must be an http(s) URL or an existing file, not '{url}'");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsUsable(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        || File.Exists(url)
+        || (uri?.IsFile == true && File.Exists(uri.LocalPath));
+}

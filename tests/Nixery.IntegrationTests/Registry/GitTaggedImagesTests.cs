@@ -1,0 +1,67 @@
+using Nixery.IntegrationTests.Nix;
+using Nixery.IntegrationTests.Support;
+
+namespace Nixery.IntegrationTests.Registry;
+
+/// <summary>
+/// The standalone server on a git package source (NIXERY_PKGS_REPO): a repository made from a copy of the demo set
+/// whose branch <c>other</c> changes <c>hello-message.txt</c>, so the image tag (a git ref) decides what hello says.
+/// </summary>
+public sealed class GitTaggedImagesTests : IAsyncLifetime
+{
+    private const string OtherMessage = "Hello from the other branch!";
+    private readonly string _directory = Directory.CreateTempSubdirectory("nixery-server-git-").FullName;
+    private StandaloneServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        Tools.RequireGit();
+        var work = Path.Combine(_directory, "repository");
+        Tools.CopyDirectory(RepositoryRoot.DemoPackages, work);
+        Git(work, "init", "-q", "-b", "main");
+        Git(work, "add", ".");
+        Git(work, "commit", "-q", "-m", "demo packages");
+        Git(work, "checkout", "-q", "-b", "other");
+        await File.WriteAllTextAsync(Path.Combine(work, "hello-message.txt"), OtherMessage + "\n");
+        Git(work, "commit", "-q", "-a", "-m", "another greeting");
+        Git(work, "checkout", "-q", "main");
+
+        _server = await StandaloneServer.StartAsync(new Dictionary<string, string> { ["NIXERY_PKGS_REPO"] = new Uri(work).AbsoluteUri });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static string Git(string directory, params string[] arguments) =>
+        Tools.Run("git", ["-c", "user.name=Nixery tests", "-c", "user.email=tests@nixery.invalid", .. arguments], directory);
+
+    [Fact]
+    public async Task Podman_runs_hello_from_two_git_refs_as_two_tags_printing_different_greetings()
+    {
+        var latest = $"{_server.Host}/hello:latest";
+        var other = $"{_server.Host}/hello:other";
+        try
+        {
+            await ExternalTool.RunCheckedAsync("podman", "pull", "--quiet", "--tls-verify=false", latest);
+            await ExternalTool.RunCheckedAsync("podman", "pull", "--quiet", "--tls-verify=false", other);
+
+            Assert.Equal("Hello, world!", (await ExternalTool.RunCheckedAsync("podman", "run", "--rm", latest, "hello")).Trim());
+            Assert.Equal(OtherMessage, (await ExternalTool.RunCheckedAsync("podman", "run", "--rm", other, "hello")).Trim());
+        }
+        finally
+        {
+            await ExternalTool.RunAsync("podman", "rmi", "--force", latest, other);
+        }
+    }
+
+    [Fact]
+    public async Task The_index_page_names_the_git_repository_in_use()
+    {
+        var html = await _server.Client.GetStringAsync("/");
+
+        Assert.Contains(new Uri(Path.Combine(_directory, "repository")).AbsoluteUri, html);
+    }
+}
