@@ -128,7 +128,7 @@ public sealed class GcsBlobStoreEmulatorTests(StorageEmulator emulator)
     }
 
     [Fact]
-    public async Task Blobs_are_listed_by_prefix_across_pages_and_deleted()
+    public async Task Blobs_are_listed_by_prefix_a_page_size_is_honoured_and_a_blob_is_deleted()
     {
         var bucket = NewBucket();
         var store = Store(bucket);
@@ -139,7 +139,6 @@ public sealed class GcsBlobStoreEmulatorTests(StorageEmulator emulator)
         var client = Stores.Client(emulator.Endpoint, bucket);
         var paged = new List<string>();
         string prefix = "blobs/sha256/";
-        // Pages of two, following nextPageToken.
         await foreach (var item in ListInPagesAsync(client, prefix, 2)) paged.Add(item);
         Assert.Equal(stored.Select(d => prefix + d.Hex).Order(), paged.Order());
 
