@@ -20,6 +20,7 @@ public static class EnvironmentSettings
         ("NIXERY_PKGS_PATH", "Nixery:PackageSource:Path"),
         ("NIXERY_STORAGE_BACKEND", "Nixery:StorageBackend"),
         ("STORAGE_PATH", "Nixery:FileSystemStorage:Path"),
+        ("GCS_BUCKET", "Nixery:GcsStorage:Bucket"),
         ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
         ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
         ("NIXERY_LAYER_STRATEGY", "Nixery:LayerStrategy"),

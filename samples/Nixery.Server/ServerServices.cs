@@ -3,6 +3,7 @@ using Nixery.AspNetCore.Registry;
 using Nixery.Core;
 using Nixery.Core.DependencyInjection;
 using Nixery.Core.Nix;
+using Nixery.Storage.Gcs;
 
 namespace Nixery.Server;
 
@@ -14,7 +15,7 @@ public static class ServerServices
 {
     /// <summary>
     /// Adds the engine with the package source (<c>Nixery:PackageSource:Repository|Channel|Path</c>, else the demo
-    /// package set), the storage backend (<c>Nixery:StorageBackend</c>, <c>filesystem</c> only for now) and the
+    /// package set), the storage backend (<c>Nixery:StorageBackend</c>: <c>filesystem</c>, or <c>gcs</c> with <c>Nixery:GcsStorage</c>) and the
     /// registry's options (<c>Nixery:Registry</c>).
     /// </summary>
     /// <exception cref="OptionsValidationException">A setting is wrong; the message names it.</exception>
@@ -35,10 +36,12 @@ public static class ServerServices
                 nixery.UseFileSystemStorage(path);
                 break;
             case "gcs":
-                throw Invalid<NixeryOptions>(
-                    "Nixery:StorageBackend is 'gcs', but the Google Cloud Storage backend is not available yet (a later issue); use 'filesystem'");
+                // Bucket from GCS_BUCKET; credentials from GOOGLE_APPLICATION_CREDENTIALS or the metadata server;
+                // STORAGE_EMULATOR_HOST points at an emulator. The host's start checks the bucket and the credentials.
+                nixery.UseGcsStorage(section.GetSection("GcsStorage"));
+                break;
             default:
-                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem' (or, later, 'gcs'), not '{backend}'");
+                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem' or 'gcs', not '{backend}'");
         }
         return nixery;
     }

@@ -180,7 +180,22 @@ internal sealed partial class RegistryEndpoints(
 
         var cancellationToken = context.RequestAborted;
         var response = context.Response;
-        if (HttpMethods.IsHead(context.Request.Method))
+        var isHead = HttpMethods.IsHead(context.Request.Method);
+        if (store is IBlobRedirector redirector)
+        {
+            // Redirect only to blobs that exist, so an unknown digest still gets the registry's BLOB_UNKNOWN.
+            if (await store.StatAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+                return RegistryError.BlobUnknown(reference);
+            var location = await redirector.GetRedirectAsync(digest, isHead ? HttpMethod.Head : HttpMethod.Get, cancellationToken)
+                .ConfigureAwait(false);
+            if (location is not null)
+            {
+                response.Headers[RegistryHeaders.ContentDigest] = reference;
+                return Results.Redirect(location.AbsoluteUri, permanent: false, preserveMethod: true);
+            }
+        }
+
+        if (isHead)
         {
             var info = await store.StatAsync(digest, cancellationToken).ConfigureAwait(false);
             if (info is null) return RegistryError.BlobUnknown(reference);

@@ -1,0 +1,325 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Abstractions.Storage;
+using Nixery.Storage.Gcs.Api;
+using Nixery.Storage.Gcs.Credentials;
+using Nixery.Storage.Gcs.Signing;
+
+namespace Nixery.Storage.Gcs;
+
+/// <summary>
+/// A content-addressed blob store in a Cloud Storage bucket, over the JSON API. Layout under <see cref="GcsStorageOptions.Prefix"/>:
+/// <c>blobs/sha256/&lt;hex&gt;</c> (layers, configs, manifests), <c>records/&lt;name&gt;</c> (the layer index and manifest
+/// cache), <c>staging/&lt;guid&gt;</c> (large uploads before verification). Blob requests are redirected to signed or
+/// public object URLs (see <see cref="GcsRedirectMode"/>), so clients download layers from Google, not the registry.
+/// </summary>
+public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
+{
+    private const int MaxRemembered = 16_384;
+    private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(10);
+    private static readonly System.Buffers.SearchValues<char> RecordNameChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-");
+
+    private readonly GcsStorageOptions _options;
+    private readonly ILogger<GcsBlobStore> _logger;
+    private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, Task<GcsConnection>> _connect;
+    private readonly ConcurrentDictionary<Digest, (long Size, long Until)> _known = new();
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private GcsConnection? _connection;
+
+    /// <summary>Creates the store; it connects (finds credentials) on first use or in the start-up check.</summary>
+    public GcsBlobStore(IOptions<GcsStorageOptions> options, IHttpClientFactory httpClients, ILogger<GcsBlobStore> logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClients);
+        _options = options.Value;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        Prefix = NormalisePrefix(_options.Prefix);
+        _connect = async cancellationToken =>
+        {
+            var emulator = EmulatorEndpoint(_options);
+            var (credential, signer, source) = await GcsCredentialLoader.LoadAsync(_options, emulator is not null, cancellationToken).ConfigureAwait(false);
+            var http = httpClients.CreateClient(GcsNixeryBuilderExtensions.HttpClientName);
+            var retry = new RetryPolicy(_options.Retry, logger);
+            var client = new GcsJsonClient(http, emulator ?? _options.Endpoint ?? new Uri("https://storage.googleapis.com/"), _options.Bucket, credential, retry);
+            return new GcsConnection(client, credential, signer, source);
+        };
+    }
+
+    /// <summary>For tests: a store on a ready connection.</summary>
+    internal GcsBlobStore(GcsStorageOptions options, GcsConnection connection, ILogger<GcsBlobStore> logger, TimeProvider? time = null)
+    {
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        Prefix = NormalisePrefix(options.Prefix);
+        _connection = connection;
+        _connect = _ => Task.FromResult(connection);
+    }
+
+    /// <summary>The folder of the bucket everything goes under ("" or ending in '/').</summary>
+    public string Prefix { get; }
+
+    /// <summary>The bucket.</summary>
+    public string Bucket => _options.Bucket;
+
+    /// <inheritdoc />
+    public async Task<BlobInfo?> StatAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (_known.TryGetValue(digest, out var known) && known.Until > _time.GetTimestamp()) return new BlobInfo(digest, known.Size);
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var item = await connection.Client.GetAsync(BlobName(digest), cancellationToken).ConfigureAwait(false);
+        if (item is null)
+        {
+            _known.TryRemove(digest, out _);
+            return null;
+        }
+        Remember(digest, item.Size);
+        return new BlobInfo(digest, item.Size);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The stream seeks (each seek is a new ranged request) and resumes a broken download where it stopped.</remarks>
+    public async Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var item = await connection.Client.GetAsync(BlobName(digest), cancellationToken).ConfigureAwait(false);
+        return item is null ? null : new GcsReadStream(connection.Client, item, _logger);
+    }
+
+    /// <inheritdoc />
+    public async Task<IBlobWriter> BeginWriteAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return new GcsBlobWriter(this, connection.Client, _options, _logger);
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]?> ReadRecordAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var objectName = RecordName(name);
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var item = await connection.Client.GetAsync(objectName, cancellationToken).ConfigureAwait(false);
+        if (item is null) return null;
+        await using var stream = new GcsReadStream(connection.Client, item, _logger);
+        var bytes = new byte[item.Size];
+        await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return bytes;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One request, so a record is replaced whole or not at all; guarded by the generation it replaces, so that the
+    /// call can be retried safely. When another instance replaced it in between, this write is made on top of that one.
+    /// </remarks>
+    public async Task WriteRecordAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var objectName = RecordName(name);
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var md5 = System.Security.Cryptography.MD5.HashData(content.Span);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await connection.Client.GetAsync(objectName, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await connection.Client.InsertAsync(objectName, content, current?.Generation ?? 0, md5, null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (GcsStorageException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed && attempt < 5)
+            {
+                LogRecordRaced(objectName, attempt);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Uri?> GetRedirectAsync(Digest digest, HttpMethod method, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (_options.Redirect == GcsRedirectMode.None) return null;
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var objectName = BlobName(digest);
+        if (connection.Signer is { } signer && _options.Redirect != GcsRedirectMode.PublicUrl)
+        {
+            var (scheme, authority) = UrlAuthority(connection.Client.Endpoint);
+            if (_options.UrlStyle == UrlStyle.BucketBoundHostname) authority = _options.BucketBoundHostname!;
+            var signed = await V4UrlSigner.SignAsync(new V4SigningRequest(
+                method.Method, _options.Bucket, objectName, _time.GetUtcNow(), _options.SignedUrlExpiry, scheme, authority, _options.UrlStyle),
+                signer, cancellationToken).ConfigureAwait(false);
+            GcsDiagnostics.Redirects.Add(1, new KeyValuePair<string, object?>("kind", "signed"));
+            return new Uri(signed.Url);
+        }
+        if (_options.Redirect == GcsRedirectMode.SignedUrl)
+            throw new GcsStartupException(GcsStartupProblem.Credentials, "Redirect is SignedUrl but the credentials hold no service-account key to sign with");
+
+        GcsDiagnostics.Redirects.Add(1, new KeyValuePair<string, object?>("kind", "public"));
+        return PublicUrl(connection.Client.Endpoint, objectName);
+    }
+
+    /// <summary>The blobs stored, listed from the bucket (for inventories and garbage collection).</summary>
+    public async IAsyncEnumerable<BlobInfo> ListBlobsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var prefix = Prefix + "blobs/sha256/";
+        await foreach (var item in connection.Client.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
+            if (Digest.TryParse("sha256:" + item.Name[prefix.Length..], out var digest))
+                yield return new BlobInfo(digest, item.Size);
+    }
+
+    /// <summary>Deletes a stored blob; false when it was not stored. Guarded by its generation, so it is safe to retry.</summary>
+    public async Task<bool> DeleteBlobAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var name = BlobName(digest);
+        _known.TryRemove(digest, out _);
+        var item = await connection.Client.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (item is null) return false;
+        try
+        {
+            return await connection.Client.DeleteAsync(name, item.Generation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GcsStorageException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            // Replaced in between by the same content: delete whatever is there now.
+            return await connection.Client.DeleteAsync(name, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Checks that the store can work: credentials load and get a token, the bucket exists and its objects can be listed,
+    /// and redirects can be made as configured. Throws <see cref="GcsStartupException"/> saying which part failed.
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (connection.Credential is { } credential)
+        {
+            try
+            {
+                await credential.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new GcsStartupException(GcsStartupProblem.Credentials,
+                    $"the credentials ({connection.CredentialSource}) could not get an access token: {e.GetBaseException().Message}", e);
+            }
+        }
+
+        var where = $"bucket '{_options.Bucket}' at {connection.Client.Endpoint}";
+        try
+        {
+            await foreach (var _ in connection.Client.ListAsync(Prefix + "blobs/", 1, cancellationToken).ConfigureAwait(false)) break;
+        }
+        catch (GcsStorageException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new GcsStartupException(GcsStartupProblem.BucketNotFound, $"{where} does not exist: {e.ServerMessage}", e);
+        }
+        catch (GcsStorageException e) when (e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new GcsStartupException(GcsStartupProblem.PermissionDenied,
+                $"the credentials ({connection.CredentialSource}) may not list the objects of {where} (grant roles/storage.objectAdmin on the bucket): {e.ServerMessage}", e);
+        }
+        catch (GcsStorageException e)
+        {
+            throw new GcsStartupException(GcsStartupProblem.Unreachable, $"{where} answered {(int)e.StatusCode}: {e.ServerMessage}", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new GcsStartupException(GcsStartupProblem.Unreachable, $"{where} is unreachable: {e.GetBaseException().Message}", e);
+        }
+
+        if (_options.Redirect == GcsRedirectMode.SignedUrl && connection.Signer is null)
+            throw new GcsStartupException(GcsStartupProblem.Credentials,
+                $"Redirect is SignedUrl but the credentials ({connection.CredentialSource}) hold no service-account key to sign URLs with; " +
+                "use a key file, or Redirect=PublicUrl for a public bucket, or Redirect=None to stream through the registry");
+        var serving = _options.Redirect switch
+        {
+            GcsRedirectMode.None => "streamed through the registry",
+            GcsRedirectMode.PublicUrl => "redirected to public object URLs",
+            _ when connection.Signer is not null => $"redirected to V4 signed URLs valid for {_options.SignedUrlExpiry}",
+            _ => "redirected to public object URLs (no service-account key to sign with; the objects must be publicly readable)",
+        };
+        LogReady(_options.Bucket, Prefix, connection.Client.Endpoint.ToString(), connection.CredentialSource, serving);
+    }
+
+    internal async ValueTask<GcsConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } ready) return ready;
+        await _connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _connection ??= await _connect(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    internal string BlobName(Digest digest)
+    {
+        if (digest.Hex is null) throw new ArgumentException("an uninitialised digest", nameof(digest));
+        return Prefix + "blobs/sha256/" + digest.Hex;
+    }
+
+    internal string StagingName(Guid id) => Prefix + "staging/" + id.ToString("N");
+
+    internal string RecordName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0 || name.Length > 512 || name.AsSpan().ContainsAnyExcept(RecordNameChars))
+            throw new ArgumentException($"invalid record name '{name}': use a relative path of [A-Za-z0-9._/-]", nameof(name));
+        foreach (var segment in name.Split('/'))
+            if (segment is "" or "." or "..")
+                throw new ArgumentException($"invalid record name '{name}': empty, '.' or '..' segment", nameof(name));
+        return Prefix + "records/" + name;
+    }
+
+    internal void Remember(Digest digest, long size)
+    {
+        if (_known.Count >= MaxRemembered) _known.Clear();
+        _known[digest] = (size, _time.GetTimestamp() + (long)(RememberFor.TotalSeconds * _time.TimestampFrequency));
+    }
+
+    /// <summary>The emulator's endpoint from the options or <c>STORAGE_EMULATOR_HOST</c> (<c>host:port</c> means http), or null.</summary>
+    internal static Uri? EmulatorEndpoint(GcsStorageOptions options)
+    {
+        var host = options.EmulatorHost;
+        if (string.IsNullOrWhiteSpace(host)) host = Environment.GetEnvironmentVariable("STORAGE_EMULATOR_HOST");
+        if (string.IsNullOrWhiteSpace(host)) return null;
+        if (!host.Contains("://", StringComparison.Ordinal)) host = "http://" + host;
+        return new Uri(host.EndsWith('/') ? host : host + "/");
+    }
+
+    private static (string Scheme, string Authority) UrlAuthority(Uri endpoint) =>
+        (endpoint.Scheme, endpoint.IsDefaultPort ? endpoint.Host : endpoint.Authority);
+
+    private Uri PublicUrl(Uri endpoint, string objectName)
+    {
+        var (scheme, authority) = UrlAuthority(endpoint);
+        var path = V4UrlSigner.EncodePath(objectName);
+        return _options.UrlStyle switch
+        {
+            UrlStyle.VirtualHostedStyle => new Uri($"{scheme}://{_options.Bucket}.{authority}/{path}"),
+            UrlStyle.BucketBoundHostname => new Uri($"{scheme}://{_options.BucketBoundHostname}/{path}"),
+            _ => new Uri($"{scheme}://{authority}/{_options.Bucket}/{path}"),
+        };
+    }
+
+    private static string NormalisePrefix(string? prefix)
+    {
+        prefix = (prefix ?? "").Trim('/');
+        return prefix.Length == 0 ? "" : prefix + "/";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloud Storage blob store ready: bucket {Bucket}, prefix '{Prefix}', endpoint {Endpoint}, credentials {CredentialSource}; blobs are {Serving}")]
+    private partial void LogReady(string bucket, string prefix, string endpoint, string credentialSource, string serving);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Record {ObjectName} was replaced by another writer (attempt {Attempt}); writing again on top")]
+    private partial void LogRecordRaced(string objectName, int attempt);
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Nixery.Storage.Gcs.Tests.Support;
+
+namespace Nixery.Storage.Gcs.Tests.EndToEnd;
+
+/// <summary>
+/// The registry with its blobs in Cloud Storage (the emulator), pulled by real clients: skopeo and podman follow the
+/// registry's redirects to signed emulator URLs and check every digest themselves.
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class RegistryOnGcsTests(StorageEmulator emulator) : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("nixery-gcs-pull-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact]
+    public async Task Skopeo_copies_an_image_whose_blobs_are_redirected_to_signed_urls_and_the_bucket_holds_only_verified_blobs()
+    {
+        var bucket = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        await using var registry = await GcsRegistry.StartAsync(emulator.Host, bucket);
+        var layout = Path.Combine(_scratch, "oci");
+        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--quiet", "--src-tls-verify=false",
+            $"docker://{registry.Address}/shell/hello:latest", $"oci:{layout}:latest");
+
+        // skopeo verified each blob's digest; check the layout has config and layers, and that they came by redirect.
+        using var index = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")));
+        var manifestDigest = index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "blobs", "sha256", manifestDigest["sha256:".Length..])));
+        var layers = manifest.RootElement.GetProperty("layers").GetArrayLength();
+        Assert.True(layers >= 2, $"expected several layers, got {layers}");
+        Assert.True(registry.Redirects >= layers + 1, $"expected every blob (config and {layers} layers) redirected, saw {registry.Redirects} redirects");
+
+        var objects = await Stores.Client(emulator.Endpoint, bucket).ListAsync("", null, default).Select(o => o.Name).ToListAsync();
+        Assert.DoesNotContain(objects, name => name.StartsWith("staging/", StringComparison.Ordinal));
+        Assert.All(objects, name => Assert.True(name.StartsWith("blobs/sha256/", StringComparison.Ordinal) || name.StartsWith("records/", StringComparison.Ordinal), name));
+    }
+
+    [Fact]
+    public async Task Podman_pulls_and_runs_an_image_served_from_the_bucket()
+    {
+        var bucket = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        await using var registry = await GcsRegistry.StartAsync(emulator.Host, bucket);
+        var image = $"{registry.Address}/shell/hello:latest";
+        try
+        {
+            await ExternalTool.RunCheckedAsync("podman", "pull", "--quiet", "--tls-verify=false", image);
+            var hello = await ExternalTool.RunCheckedAsync("podman", "run", "--rm", image, "hello");
+            Assert.Contains("Hello, world!", hello);
+            Assert.True(registry.Redirects > 0, "no blob request was redirected to the bucket");
+        }
+        finally
+        {
+            await ExternalTool.RunAsync("podman", "rmi", "--force", image);
+        }
+    }
+}
