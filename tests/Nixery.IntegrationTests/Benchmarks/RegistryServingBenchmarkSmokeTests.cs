@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using Nixery.IntegrationTests.Nix;
 using Nixery.IntegrationTests.Support;
 using Nixery.RegistryBenchmark.Measuring;

@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;

@@ -21,7 +21,7 @@ public sealed class RetryConformanceTests
     public static TheoryData<int, string, string, string, bool, bool> Scenarios()
     {
         var data = new TheoryData<int, string, string, string, bool, bool>();
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Conformance, "retry_tests.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(GcsTestData.Conformance, "retry_tests.json")));
         foreach (var test in json.RootElement.GetProperty("retryTests").EnumerateArray())
         {
             var id = test.GetProperty("id").GetInt32();

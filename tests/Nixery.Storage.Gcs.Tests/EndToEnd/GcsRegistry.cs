@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -42,7 +43,7 @@ internal sealed class GcsRegistry : IAsyncDisposable
                 options.Bucket = bucket;
                 options.EmulatorHost = endpointHost;
                 // A key to sign redirect URLs with; with an emulator it is never sent for tokens.
-                options.CredentialsFile = Path.Combine(RepositoryRoot.Conformance, "test_service_account.not-a-test.json");
+                options.CredentialsFile = Path.Combine(GcsTestData.Conformance, "test_service_account.not-a-test.json");
                 // Layers go through staging/, a resumable upload and a rewrite; each in one request of the session,
                 // since the emulator finalises a resumable upload with its first chunk (multi-chunk runs against the peer).
                 options.ResumableThreshold = 16 * 1024;

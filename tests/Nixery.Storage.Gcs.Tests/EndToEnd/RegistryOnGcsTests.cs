@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Text.Json;
 using Nixery.Storage.Gcs.Tests.Support;
 

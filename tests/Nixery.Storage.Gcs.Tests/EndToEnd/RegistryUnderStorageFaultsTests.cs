@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using Nixery.Storage.Gcs.Tests.Support;
 
 namespace Nixery.Storage.Gcs.Tests.EndToEnd;

@@ -46,7 +46,7 @@ public sealed class V4ConformanceTests
     [Fact]
     public async Task Signature_is_the_rsa_sha256_of_the_string_to_sign_verifiable_with_the_keys_public_half()
     {
-        var account = CredentialFactory.FromFile<ServiceAccountCredential>(Path.Combine(RepositoryRoot.Conformance, "test_service_account.not-a-test.json"));
+        var account = CredentialFactory.FromFile<ServiceAccountCredential>(Path.Combine(GcsTestData.Conformance, "test_service_account.not-a-test.json"));
         var signed = await V4UrlSigner.SignAsync(new V4SigningRequest("GET", "b", "o", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(5), "https", "storage.googleapis.com"), Key());
         var signature = Convert.FromHexString(signed.Url[(signed.Url.IndexOf("X-Goog-Signature=", StringComparison.Ordinal) + 17)..]);
         Assert.True(account.Key.VerifyData(System.Text.Encoding.UTF8.GetBytes(signed.StringToSign), signature,
@@ -62,12 +62,12 @@ public sealed class V4ConformanceTests
 
     internal static SigningKey Key()
     {
-        var account = CredentialFactory.FromFile<ServiceAccountCredential>(Path.Combine(RepositoryRoot.Conformance, "test_service_account.not-a-test.json"));
+        var account = CredentialFactory.FromFile<ServiceAccountCredential>(Path.Combine(GcsTestData.Conformance, "test_service_account.not-a-test.json"));
         return new SigningKey(account.Id, (bytes, _) => Task.FromResult(Convert.FromBase64String(account.CreateSignature(bytes))));
     }
 
     private static JsonDocument Vectors() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Conformance, "v4_signatures.json")));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(GcsTestData.Conformance, "v4_signatures.json")));
 
     /// <summary>The vector's inputs as a request: hostname, then client endpoint, then emulator, then universe domain pick the host.</summary>
     private static V4SigningRequest Request(JsonElement test)

@@ -76,7 +76,7 @@ public sealed class StartupCheckTests
     public async Task Key_that_cannot_get_an_access_token_stops_the_start_as_a_credentials_problem()
     {
         // Google's dummy key is well-formed, but no token endpoint accepts it (and none is reachable from here).
-        var key = Path.Combine(RepositoryRoot.Conformance, "test_service_account.not-a-test.json");
+        var key = Path.Combine(GcsTestData.Conformance, "test_service_account.not-a-test.json");
         var failure = await StartAsync(o => { o.Bucket = "b"; o.CredentialsFile = key; });
         var startup = Assert.IsType<GcsStartupException>(failure);
         Assert.Equal(GcsStartupProblem.Credentials, startup.Problem);

@@ -18,7 +18,7 @@ public sealed class StorageEmulator : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var directory = RepositoryRoot.EmulatorDirectory;
+        var directory = GcsTestData.EmulatorDirectory;
         Assert.True(Directory.Exists(Path.Combine(directory, "node_modules", "firebase-tools")),
             $"the Cloud Storage emulator is not installed: run scripts/install-dependencies (it runs 'npm ci' in {directory})");
         var start = new ProcessStartInfo("node") { WorkingDirectory = directory, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 
-namespace Nixery.Storage.Gcs.Tests.Support;
+namespace Nixery.Testing;
 
-/// <summary>Runs the real command-line tools the tests use; a missing tool fails the test with a message, never skips it.</summary>
+/// <summary>Runs the real command-line tools the tests use; a missing tool fails the test with a message, never skips it. Linked into each test project that needs it.</summary>
 internal static class ExternalTool
 {
     /// <summary>The podman configuration these machines need (runc, cgroupfs, lowered ulimits).</summary>
