@@ -43,11 +43,12 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
         _connect = async cancellationToken =>
         {
             var emulator = EmulatorEndpoint(_options);
-            var (credential, signer, source) = await GcsCredentialLoader.LoadAsync(_options, emulator is not null, cancellationToken).ConfigureAwait(false);
+            var credentials = await GcsCredentialLoader.LoadAsync(_options, emulator is not null, cancellationToken).ConfigureAwait(false);
             var http = httpClients.CreateClient(GcsNixeryBuilderExtensions.HttpClientName);
             var retry = new RetryPolicy(_options.Retry, logger);
-            var client = new GcsJsonClient(http, emulator ?? _options.Endpoint ?? new Uri("https://storage.googleapis.com/"), _options.Bucket, credential, retry);
-            return new GcsConnection(client, credential, signer, source);
+            var client = new GcsJsonClient(http, emulator ?? _options.Endpoint ?? new Uri("https://storage.googleapis.com/"), _options.Bucket, credentials.Storage, retry);
+            var (signer, noSigner) = await UrlSignerSelector.SelectAsync(_options, credentials, http, retry, cancellationToken).ConfigureAwait(false);
+            return new GcsConnection(client, credentials.Storage, signer, credentials.Source, noSigner);
         };
     }
 
@@ -148,14 +149,24 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
         {
             var (scheme, authority) = UrlAuthority(connection.Client.Endpoint);
             if (_options.UrlStyle == UrlStyle.BucketBoundHostname) authority = _options.BucketBoundHostname!;
-            var signed = await V4UrlSigner.SignAsync(new V4SigningRequest(
-                method.Method, _options.Bucket, objectName, _time.GetUtcNow(), _options.SignedUrlExpiry, scheme, authority, _options.UrlStyle),
-                signer, cancellationToken).ConfigureAwait(false);
-            GcsDiagnostics.Redirects.Add(1, new KeyValuePair<string, object?>("kind", "signed"));
-            return new Uri(signed.Url);
+            var request = new V4SigningRequest(
+                method.Method, _options.Bucket, objectName, _time.GetUtcNow(), _options.SignedUrlExpiry, scheme, authority, _options.UrlStyle);
+            try
+            {
+                var signed = await V4UrlSigner.SignAsync(request, signer, cancellationToken).ConfigureAwait(false);
+                GcsDiagnostics.Redirects.Add(1, new KeyValuePair<string, object?>("kind", "signed"));
+                return new Uri(signed.Url);
+            }
+            catch (Exception e) when (signer is IamSignBlobSigner && IsSigningFailure(e, cancellationToken))
+            {
+                // IAM could not sign (after its retries): the client still gets the blob, through the registry.
+                LogSigningFailed(digest.ToString(), signer.ServiceAccount, e.GetBaseException().Message);
+                GcsDiagnostics.Redirects.Add(1, new KeyValuePair<string, object?>("kind", "streamed-after-signing-failed"));
+                return null;
+            }
         }
         if (_options.Redirect == GcsRedirectMode.SignedUrl)
-            throw new GcsStartupException(GcsStartupProblem.Credentials, "Redirect is SignedUrl but the credentials hold no service-account key to sign with");
+            throw new GcsStartupException(GcsStartupProblem.Credentials, $"Redirect is SignedUrl but nothing can sign URLs: {connection.NoSignerReason}");
 
         GcsDiagnostics.Redirects.Add(1, new KeyValuePair<string, object?>("kind", "public"));
         return PublicUrl(connection.Client.Endpoint, objectName);
@@ -233,19 +244,61 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
             throw new GcsStartupException(GcsStartupProblem.Unreachable, $"{where} is unreachable: {e.GetBaseException().Message}", e);
         }
 
-        if (_options.Redirect == GcsRedirectMode.SignedUrl && connection.Signer is null)
+        var signing = _options.Redirect is GcsRedirectMode.Auto or GcsRedirectMode.SignedUrl;
+        if (signing && connection.Signer is null && (_options.Redirect == GcsRedirectMode.SignedUrl || _options.UrlSigner == GcsUrlSigner.SignBlob))
             throw new GcsStartupException(GcsStartupProblem.Credentials,
-                $"Redirect is SignedUrl but the credentials ({connection.CredentialSource}) hold no service-account key to sign URLs with; " +
-                "use a key file, or Redirect=PublicUrl for a public bucket, or Redirect=None to stream through the registry");
+                $"{(_options.Redirect == GcsRedirectMode.SignedUrl ? "Redirect is SignedUrl" : "UrlSigner is SignBlob")} but nothing can sign URLs: " +
+                $"{connection.NoSignerReason}; use a service-account key file, or set GcsStorage:SigningServiceAccount for IAM signBlob, " +
+                "or Redirect=PublicUrl for a public bucket, or Redirect=None to stream through the registry");
+        if (signing && connection.Signer is IamSignBlobSigner iam) await ProbeSignBlobAsync(iam, connection.CredentialSource, cancellationToken).ConfigureAwait(false);
         var serving = _options.Redirect switch
         {
             GcsRedirectMode.None => "streamed through the registry",
             GcsRedirectMode.PublicUrl => "redirected to public object URLs",
-            _ when connection.Signer is not null => $"redirected to V4 signed URLs valid for {_options.SignedUrlExpiry}",
-            _ => "redirected to public object URLs (no service-account key to sign with; the objects must be publicly readable)",
+            _ when connection.Signer is { } signer => $"redirected to V4 signed URLs valid for {_options.SignedUrlExpiry}, signed as {signer.ServiceAccount} with {signer.Kind}",
+            _ => $"redirected to public object URLs (nothing signs URLs: {connection.NoSignerReason}; the objects must be publicly readable)",
         };
         LogReady(_options.Bucket, Prefix, connection.Client.Endpoint.ToString(), connection.CredentialSource, serving);
     }
+
+    /// <summary>Signs a few bytes with IAM, so that a missing permission stops the start instead of every redirect.</summary>
+    private async Task ProbeSignBlobAsync(IamSignBlobSigner signer, string credentialSource, CancellationToken cancellationToken)
+    {
+        var account = signer.ServiceAccount;
+        var who = $"the credentials ({credentialSource})";
+        try
+        {
+            await signer.SignAsync("nixery start-up check"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (GcsStorageException e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new GcsStartupException(GcsStartupProblem.PermissionDenied,
+                $"{who} may not sign URLs as {account} with IAM signBlob (iam.serviceAccounts.signBlob): grant the role " +
+                $"roles/iam.serviceAccountTokenCreator on the service account {account} to the registry's identity (to the account itself " +
+                $"when the registry runs as it): gcloud iam service-accounts add-iam-policy-binding {account} " +
+                $"--member=serviceAccount:<the registry's account> --role=roles/iam.serviceAccountTokenCreator; the IAM Service Account " +
+                "Credentials API (iamcredentials.googleapis.com) must be enabled, and on GCE the instance needs the cloud-platform scope. " +
+                $"Or set GcsStorage:UrlSigner=None (Redirect=PublicUrl for a public bucket, Redirect=None to stream). IAM answered: {e.ServerMessage}", e);
+        }
+        catch (GcsStorageException e) when (e.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw new GcsStartupException(GcsStartupProblem.Credentials, $"IAM signBlob at {signer.Endpoint} did not accept {who}: {e.ServerMessage}", e);
+        }
+        catch (GcsStorageException e)
+        {
+            throw new GcsStartupException(GcsStartupProblem.Unreachable,
+                $"IAM signBlob at {signer.Endpoint} answered {(int)e.StatusCode} when signing as {account}: {e.ServerMessage}", e);
+        }
+        catch (Exception e) when (IsSigningFailure(e, cancellationToken))
+        {
+            throw new GcsStartupException(GcsStartupProblem.Unreachable, $"IAM signBlob at {signer.Endpoint} is unreachable: {e.GetBaseException().Message}", e);
+        }
+        if (_options.SignedUrlExpiry > TimeSpan.FromHours(12)) LogLongExpiryWithSignBlob(_options.SignedUrlExpiry.ToString());
+    }
+
+    private static bool IsSigningFailure(Exception e, CancellationToken cancellationToken) =>
+        e is GcsStorageException or HttpRequestException or IOException or System.Text.Json.JsonException or FormatException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     internal async ValueTask<GcsConnection> ConnectAsync(CancellationToken cancellationToken)
     {
@@ -319,6 +372,12 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cloud Storage blob store ready: bucket {Bucket}, prefix '{Prefix}', endpoint {Endpoint}, credentials {CredentialSource}; blobs are {Serving}")]
     private partial void LogReady(string bucket, string prefix, string endpoint, string credentialSource, string serving);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM signBlob as {ServiceAccount} failed for blob {Digest} ({Failure}); streaming it through the registry instead")]
+    private partial void LogSigningFailed(string digest, string serviceAccount, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SignedUrlExpiry {Expiry} is over 12 hours: URLs signed with IAM signBlob may stop working earlier, when Google rotates the account's keys")]
+    private partial void LogLongExpiryWithSignBlob(string expiry);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Record {ObjectName} was replaced by another writer (attempt {Attempt}); writing again on top")]
     private partial void LogRecordRaced(string objectName, int attempt);

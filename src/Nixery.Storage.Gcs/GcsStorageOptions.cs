@@ -30,6 +30,21 @@ public sealed class GcsStorageOptions
     /// <summary>How blob requests are answered (default <see cref="GcsRedirectMode.Auto"/>).</summary>
     public GcsRedirectMode Redirect { get; set; } = GcsRedirectMode.Auto;
 
+    /// <summary>
+    /// What signs URLs (default <see cref="GcsUrlSigner.Auto"/>: a service-account key, else IAM signBlob when the
+    /// service account is known, e.g. from the metadata server on GCE, GKE and Cloud Run).
+    /// </summary>
+    public GcsUrlSigner UrlSigner { get; set; } = GcsUrlSigner.Auto;
+
+    /// <summary>
+    /// The service account IAM signBlob signs as (its e-mail). Default: the key's account, else the metadata server's
+    /// default account. The registry's credentials need <c>roles/iam.serviceAccountTokenCreator</c> on it.
+    /// </summary>
+    public string? SigningServiceAccount { get; set; }
+
+    /// <summary>The IAM Service Account Credentials API's endpoint when not <c>https://iamcredentials.googleapis.com/</c>.</summary>
+    public Uri? IamEndpoint { get; set; }
+
     /// <summary>How long a signed URL stays valid (default 5 minutes, at most 7 days).</summary>
     public TimeSpan SignedUrlExpiry { get; set; } = TimeSpan.FromMinutes(5);
 

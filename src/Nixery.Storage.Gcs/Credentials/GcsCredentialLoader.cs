@@ -13,7 +13,7 @@ internal static class GcsCredentialLoader
 {
     public const string ReadWriteScope = "https://www.googleapis.com/auth/devstorage.read_write";
 
-    public static async Task<(ITokenAccess? Credential, SigningKey? Signer, string Source)> LoadAsync(
+    public static async Task<LoadedCredentials> LoadAsync(
         GcsStorageOptions options, bool emulator, CancellationToken cancellationToken)
     {
         GoogleCredential? credential = null;
@@ -25,7 +25,7 @@ internal static class GcsCredentialLoader
         }
         else if (emulator)
         {
-            return (null, null, "none (emulator)");
+            return new LoadedCredentials(null, null, null, null, "none (emulator)");
         }
         else
         {
@@ -43,14 +43,13 @@ internal static class GcsCredentialLoader
             source = string.IsNullOrEmpty(file) ? "application default credentials" : $"GOOGLE_APPLICATION_CREDENTIALS ({file})";
         }
 
-        if (credential.IsCreateScopedRequired) credential = credential.CreateScoped(ReadWriteScope);
-        SigningKey? signer = null;
-        if (credential.UnderlyingCredential is ServiceAccountCredential account)
-        {
-            signer = new SigningKey(account.Id, (bytes, _) => Task.FromResult(Convert.FromBase64String(account.CreateSignature(bytes))));
-            source += $", service account {account.Id}";
-        }
-        return (emulator ? null : credential, signer, source);
+        var storage = credential.IsCreateScopedRequired ? credential.CreateScoped(ReadWriteScope) : credential;
+        var iam = credential.IsCreateScopedRequired ? credential.CreateScoped(IamSignBlobSigner.Scope) : credential;
+        var key = storage.UnderlyingCredential as ServiceAccountCredential;
+        if (key is not null) source += $", service account {key.Id}";
+        var compute = storage.UnderlyingCredential as ComputeCredential;
+        if (compute is not null) source += ", metadata server";
+        return emulator ? new LoadedCredentials(null, null, key, null, source) : new LoadedCredentials(storage, iam, key, compute, source);
     }
 
     /// <summary>Reads a credentials file of the type it declares (a service-account key, gcloud's user login, …).</summary>

@@ -7,7 +7,8 @@ namespace Nixery.Storage.Gcs.Signing;
 /// <summary>
 /// Makes Cloud Storage V4 signed URLs (<c>GOOG4-RSA-SHA256</c>): a canonical request of method, path, sorted query,
 /// canonical headers, signed header names and payload hash; a string to sign naming the algorithm, time, credential
-/// scope and the canonical request's SHA-256; and the RSA signature of that string, in hex, appended to the query.
+/// scope and the canonical request's SHA-256; and the RSA signature of that string, in hex, appended to the query. The
+/// texts do not depend on how the signature is made (a local key or IAM signBlob), only the signature's bytes do.
 /// </summary>
 internal static class V4UrlSigner
 {
@@ -19,10 +20,10 @@ internal static class V4UrlSigner
     private const string UnsignedPayload = "UNSIGNED-PAYLOAD";
     private const string ContentSha256Header = "x-goog-content-sha256";
 
-    public static async Task<V4SignedUrl> SignAsync(V4SigningRequest request, SigningKey key, CancellationToken cancellationToken = default)
+    public static async Task<V4SignedUrl> SignAsync(V4SigningRequest request, IUrlSigner signer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(signer);
         if (request.Expiry <= TimeSpan.Zero || request.Expiry > MaxExpiry)
             throw new ArgumentOutOfRangeException(nameof(request), request.Expiry, "a V4 signature lasts more than zero seconds and at most 7 days");
 
@@ -49,7 +50,7 @@ internal static class V4UrlSigner
         var query = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             [Encode("X-Goog-Algorithm")] = Encode(Algorithm),
-            [Encode("X-Goog-Credential")] = Encode($"{key.ClientEmail}/{scope}"),
+            [Encode("X-Goog-Credential")] = Encode($"{signer.ServiceAccount}/{scope}"),
             [Encode("X-Goog-Date")] = Encode(dateTime),
             [Encode("X-Goog-Expires")] = Encode(((long)request.Expiry.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
             [Encode("X-Goog-SignedHeaders")] = Encode(signedHeaders),
@@ -67,7 +68,7 @@ internal static class V4UrlSigner
             request.Method.ToUpperInvariant(), path, canonicalQuery, canonicalHeaders.ToString(), signedHeaders, payload);
         var stringToSign = string.Join('\n',
             Algorithm, dateTime, scope, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest))));
-        var signature = await key.SignAsync(Encoding.UTF8.GetBytes(stringToSign), cancellationToken).ConfigureAwait(false);
+        var signature = await signer.SignAsync(Encoding.UTF8.GetBytes(stringToSign), cancellationToken).ConfigureAwait(false);
 
         var url = $"{request.Scheme}://{authority}{path}?{canonicalQuery}&X-Goog-Signature={Convert.ToHexStringLower(signature)}";
         return new V4SignedUrl(url, canonicalRequest, stringToSign);

@@ -16,6 +16,13 @@ internal static class GcsTestData
         }
     }
 
+    /// <summary>Google's dummy service-account key beside the vectors (no token endpoint accepts it).</summary>
+    public static string DummyKeyFile => Path.Combine(Conformance, "test_service_account.not-a-test.json");
+
+    /// <summary>The dummy key's account: its e-mail and private key.</summary>
+    public static Google.Apis.Auth.OAuth2.ServiceAccountCredential DummyAccount() =>
+        Google.Apis.Auth.OAuth2.CredentialFactory.FromFile<Google.Apis.Auth.OAuth2.ServiceAccountCredential>(DummyKeyFile);
+
     /// <summary>The folder holding the emulator's launcher and its pinned npm packages.</summary>
     public static string EmulatorDirectory => Path.Combine(RepositoryRoot.Path, "tests", "Nixery.Storage.Gcs.Tests", "emulator");
 }

@@ -19,7 +19,7 @@ internal static class Stores
         new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, endpoint, bucket, null,
             new RetryPolicy(retry ?? FastRetries(), NullLogger.Instance));
 
-    public static GcsBlobStore Store(Uri endpoint, string bucket, Action<GcsStorageOptions>? configure = null, Nixery.Storage.Gcs.Signing.SigningKey? signer = null)
+    public static GcsBlobStore Store(Uri endpoint, string bucket, Action<GcsStorageOptions>? configure = null, Nixery.Storage.Gcs.Signing.IUrlSigner? signer = null)
     {
         var options = new GcsStorageOptions { Bucket = bucket, Retry = FastRetries() };
         configure?.Invoke(options);
