@@ -62,11 +62,11 @@ public sealed class V4ConformanceTests
 
     internal static KeySigner Key() => new(GcsTestData.DummyAccount());
 
-    private static JsonDocument Vectors() =>
+    internal static JsonDocument Vectors() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(GcsTestData.Conformance, "v4_signatures.json")));
 
     /// <summary>The vector's inputs as a request: hostname, then client endpoint, then emulator, then universe domain pick the host.</summary>
-    private static V4SigningRequest Request(JsonElement test)
+    internal static V4SigningRequest Request(JsonElement test)
     {
         string? Text(string name) => test.TryGetProperty(name, out var value) ? value.GetString() : null;
         var source = Text("hostname") ?? Text("clientEndpoint") ?? Text("emulatorHostname")

@@ -20,7 +20,8 @@ namespace Nixery.Storage.Gcs.Tests.Support;
 /// <c>Content-Range: bytes */N</c>), <c>ifGenerationMatch</c> preconditions, and rewrites that take several calls
 /// (<c>rewriteToken</c>). It injects the failures of Google's retry conformance tests on request: <c>return-503</c>,
 /// <c>return-408</c>, <c>return-400</c>, <c>return-401</c>, <c>return-reset-connection</c>, <c>return-503-after-256K</c>,
-/// <c>return-broken-stream</c>, <c>return-broken-stream-after-256K</c>.
+/// <c>return-broken-stream</c>, <c>return-broken-stream-after-256K</c>. It also plays the IAM Service Account Credentials
+/// API's <c>signBlob</c> (operation <c>iam.signBlob</c>), signing with Google's dummy key.
 /// </summary>
 public sealed class GcsPeer : IAsyncDisposable
 {
@@ -31,6 +32,7 @@ public sealed class GcsPeer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _faults = new();
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentQueue<string> _signedBlobs = new();
     private long _generation = 1000;
     private WebApplication _app = null!;
 
@@ -47,6 +49,18 @@ public sealed class GcsPeer : IAsyncDisposable
 
     public IReadOnlyDictionary<string, (byte[] Data, long Generation)> Objects => _objects;
 
+    /// <summary>The service account IAM signBlob signs as: Google's dummy key beside the V4 vectors.</summary>
+    public Google.Apis.Auth.OAuth2.ServiceAccountCredential SignBlobAccount { get; } = GcsTestData.DummyAccount();
+
+    /// <summary>When set, signBlob requires <c>Authorization: Bearer</c> with this token (else 401).</summary>
+    public string? ExpectedAccessToken { get; set; }
+
+    /// <summary>Whether the caller lacks <c>iam.serviceAccounts.signBlob</c> (every signBlob answers 403).</summary>
+    public bool DenySignBlob { get; set; }
+
+    /// <summary>Every <c>signedBlob</c> signBlob answered (base64), in order.</summary>
+    public IReadOnlyCollection<string> SignedBlobs => _signedBlobs;
+
     public static async Task<GcsPeer> StartAsync()
     {
         var peer = new GcsPeer();
@@ -60,7 +74,7 @@ public sealed class GcsPeer : IAsyncDisposable
         return peer;
     }
 
-    /// <summary>Queues failures for the next calls of an operation (objects.get, objects.list, objects.insert, objects.delete, objects.rewrite, upload.chunk, media).</summary>
+    /// <summary>Queues failures for the next calls of an operation (objects.get, objects.list, objects.insert, objects.delete, objects.rewrite, upload.chunk, media, iam.signBlob).</summary>
     public void Fail(string operation, params string[] instructions)
     {
         var queue = _faults.GetOrAdd(operation, _ => new ConcurrentQueue<string>());
@@ -133,7 +147,64 @@ public sealed class GcsPeer : IAsyncDisposable
             if (method == "GET") await context.Response.Body.WriteAsync(item.Data);
             return;
         }
+        // /v1/projects/-/serviceAccounts/{email}:signBlob (the IAM Service Account Credentials API).
+        if (segments is ["v1", "projects", var project, "serviceAccounts", var target] && target.EndsWith(":signBlob", StringComparison.Ordinal)
+            && method == "POST")
+        {
+            await SignBlobAsync(context, project, Uri.UnescapeDataString(target[..^":signBlob".Length]));
+            return;
+        }
         context.Response.StatusCode = 501;
+    }
+
+    /// <summary>
+    /// IAM signBlob as Google documents it: the project must be the <c>-</c> wildcard; the caller's bearer token is
+    /// checked (when <see cref="ExpectedAccessToken"/> is set); a caller without <c>iam.serviceAccounts.signBlob</c>, or an
+    /// account that does not exist, gets 403 PERMISSION_DENIED; the body is <c>{"payload": base64}</c>; the answer is
+    /// <c>{"keyId", "signedBlob"}</c>, RSA-SHA256 (PKCS#1 v1.5) of the payload with the account's key.
+    /// </summary>
+    private async Task SignBlobAsync(HttpContext context, string project, string account)
+    {
+        _log.Enqueue($"POST iam.signBlob {account}");
+        if (await FaultAsync(context, "iam.signBlob")) return;
+        if (ExpectedAccessToken is { } expected && context.Request.Headers.Authorization.ToString() != "Bearer " + expected)
+        {
+            await ErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
+            return;
+        }
+        if (project != "-")
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", "The project ID must be the '-' wildcard.");
+            return;
+        }
+        if (DenySignBlob || account != SignBlobAccount.Id)
+        {
+            await ErrorAsync(context, 403, "PERMISSION_DENIED",
+                $"Permission 'iam.serviceAccounts.signBlob' denied on resource (or it may not exist).");
+            return;
+        }
+        byte[] payload;
+        try
+        {
+            if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true) throw new FormatException("not JSON");
+            using var json = await JsonDocument.ParseAsync(context.Request.Body);
+            payload = json.RootElement.GetProperty("payload").GetBytesFromBase64();
+        }
+        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", "Invalid JSON payload received: " + e.Message);
+            return;
+        }
+        var signature = SignBlobAccount.CreateSignature(payload);
+        _signedBlobs.Enqueue(signature);
+        await WriteJsonAsync(context, new Dictionary<string, object?> { ["keyId"] = SignBlobAccount.KeyId, ["signedBlob"] = signature });
+    }
+
+    private static async Task ErrorAsync(HttpContext context, int code, string status, string message)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { error = new { code, message, status } }));
     }
 
     private bool BucketExists(HttpContext context, string bucket)
