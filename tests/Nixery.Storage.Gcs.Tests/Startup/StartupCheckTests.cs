@@ -94,6 +94,68 @@ public sealed class StartupCheckTests
     }
 
     [Fact]
+    public async Task SignBlob_without_the_permission_stops_the_start_naming_the_role()
+    {
+        await using var peer = await GcsPeer.StartAsync();
+        peer.DenySignBlob = true;
+        var account = peer.SignBlobAccount.Id;
+        var failure = await StartAsync(o =>
+        {
+            o.Bucket = GcsPeer.BucketName;
+            o.EmulatorHost = peer.Endpoint.ToString();
+            o.UrlSigner = GcsUrlSigner.SignBlob;
+            o.SigningServiceAccount = account;
+            o.IamEndpoint = peer.Endpoint;
+        });
+        var startup = Assert.IsType<GcsStartupException>(failure);
+        Assert.Equal(GcsStartupProblem.PermissionDenied, startup.Problem);
+        Assert.Contains("roles/iam.serviceAccountTokenCreator", startup.Message, StringComparison.Ordinal);
+        Assert.Contains(account, startup.Message, StringComparison.Ordinal);
+        Assert.Single(peer.Log, line => line.StartsWith("POST iam.signBlob", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SignBlob_without_a_known_service_account_stops_the_start_saying_which_setting()
+    {
+        await using var peer = await GcsPeer.StartAsync();
+        var failure = await StartAsync(o =>
+        {
+            o.Bucket = GcsPeer.BucketName;
+            o.EmulatorHost = peer.Endpoint.ToString();
+            o.UrlSigner = GcsUrlSigner.SignBlob;
+        });
+        var startup = Assert.IsType<GcsStartupException>(failure);
+        Assert.Equal(GcsStartupProblem.Credentials, startup.Problem);
+        Assert.Contains("SigningServiceAccount", startup.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignBlob_with_the_permission_starts_after_one_probe_and_redirects_to_urls_signed_by_iam()
+    {
+        await using var peer = await GcsPeer.StartAsync();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddNixery().UsePathPackageSource(Path.GetTempPath()).UseGcsStorage(o =>
+        {
+            o.Bucket = GcsPeer.BucketName;
+            o.EmulatorHost = peer.Endpoint.ToString();
+            o.SigningServiceAccount = peer.SignBlobAccount.Id;   // Auto: no key, a known account -> signBlob
+            o.IamEndpoint = peer.Endpoint;
+        });
+        await using var app = builder.Build();
+        await app.StartAsync();
+        Assert.Single(peer.SignedBlobs);
+
+        var store = Assert.IsType<GcsBlobStore>(app.Services.GetRequiredService<IBlobStore>());
+        var url = await store.GetRedirectAsync(Nixery.Abstractions.Storage.Digest.Of([1]), HttpMethod.Get);
+        Assert.NotNull(url);
+        Assert.Equal(2, peer.SignedBlobs.Count);
+        var signature = url.Query[(url.Query.IndexOf("X-Goog-Signature=", StringComparison.Ordinal) + 17)..];
+        Assert.Equal(Convert.ToHexStringLower(Convert.FromBase64String(peer.SignedBlobs.Last())), signature);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task Reachable_bucket_starts_and_the_host_resolves_the_gcs_store_as_its_blob_store()
     {
         await using var peer = await GcsPeer.StartAsync();
