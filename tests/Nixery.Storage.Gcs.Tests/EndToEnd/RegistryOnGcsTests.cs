@@ -38,6 +38,26 @@ public sealed class RegistryOnGcsTests(StorageEmulator emulator) : IDisposable
     }
 
     [Fact]
+    public async Task Skopeo_copies_an_image_whose_blob_urls_were_signed_by_iam_signBlob_without_a_key()
+    {
+        // As on GKE or Cloud Run: no key file, so IAM (the loopback peer, signing as the dummy account) signs every URL.
+        await using var iam = await GcsPeer.StartAsync();
+        var bucket = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        await using var registry = await GcsRegistry.StartAsync(emulator.Host, bucket, options =>
+        {
+            options.CredentialsFile = null;
+            options.SigningServiceAccount = iam.SignBlobAccount.Id;
+            options.IamEndpoint = iam.Endpoint;
+        });
+        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--quiet", "--src-tls-verify=false",
+            $"docker://{registry.Address}/shell/hello:latest", $"oci:{Path.Combine(_scratch, "oci")}:latest");
+
+        Assert.True(registry.Redirects >= 2, $"expected blobs redirected to the bucket, saw {registry.Redirects} redirects");
+        // One probe at the start, then one signature per redirect.
+        Assert.Equal(registry.Redirects + 1, iam.SignedBlobs.Count);
+    }
+
+    [Fact]
     public async Task Podman_pulls_and_runs_an_image_served_from_the_bucket()
     {
         var bucket = "e2e-" + Guid.NewGuid().ToString("N")[..10];
