@@ -13,11 +13,39 @@ namespace Nixery.LayerEconomy;
 public static class EconomyReport
 {
     /// <summary>The strategies compared, in table order.</summary>
-    public static IReadOnlyList<ILayerStrategy> Strategies() =>
+    public static IReadOnlyList<ILayerStrategy> Strategies() => Strategies(null);
+
+    /// <summary>
+    /// The strategies compared, with <c>economy</c>'s options set from <paramref name="economyOptions"/>
+    /// (<c>"PopularThreshold=160;BigPathThreshold=50000000"</c>: properties of <see cref="EconomyOptions"/>), for trying variants.
+    /// </summary>
+    public static IReadOnlyList<ILayerStrategy> Strategies(string? economyOptions) =>
     [
-        new EconomyStrategy(), new PopularityDominatorStrategy(), new PopularityContestStrategy(),
+        new EconomyStrategy(ParseOptions(economyOptions)), new PopularityDominatorStrategy(), new PopularityContestStrategy(),
         new SizeAnchoredStrategy(), new SingleLayerStrategy(), new PerPathStrategy(),
     ];
+
+    /// <summary>Sets the <see cref="EconomyOptions"/> properties named in <c>"Name=value;..."</c>.</summary>
+    public static EconomyOptions ParseOptions(string? text)
+    {
+        var options = new EconomyOptions();
+        foreach (var pair in (text ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var property = eq > 0 ? typeof(EconomyOptions).GetProperty(pair[..eq].Trim()) : null;
+            if (property is null)
+            {
+                throw new ArgumentException($"'{pair}' does not set a property of EconomyOptions.", nameof(text));
+            }
+
+            var value = pair[(eq + 1)..].Trim();
+            property.SetValue(options, property.PropertyType.IsEnum
+                ? Enum.Parse(property.PropertyType, value, ignoreCase: true)
+                : Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
+        }
+
+        return options;
+    }
 
     /// <summary>Loads the graph and the update list from the <c>debian-graph</c> directory.</summary>
     public static (PackageGraph Graph, List<string> Updated) Load(string dataDirectory)
@@ -68,10 +96,18 @@ public static class EconomyReport
     public static string Markdown(EconomyRunner runner, IReadOnlyList<StrategyResult> results, int images, int seed)
     {
         ArgumentNullException.ThrowIfNull(runner);
+        return Markdown(
+            $"Fleet: {images} images, seed {seed}, {Gb(runner.FleetImageBytes)} GB of image content in all. " +
+            $"Update: {runner.UpdatedPackages} updated packages rebuild {runner.RebuiltPaths:N0} of the graph's store paths.",
+            results);
+    }
+
+    /// <summary>The detailed table of <paramref name="results"/> (one seed, or means over seeds) under <paramref name="heading"/>.</summary>
+    public static string Markdown(string heading, IReadOnlyList<StrategyResult> results)
+    {
         ArgumentNullException.ThrowIfNull(results);
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Fleet: {images} images, seed {seed}, {Gb(runner.FleetImageBytes)} GB of image content in all. " +
-            $"Update: {runner.UpdatedPackages} updated packages rebuild {runner.RebuiltPaths:N0} of the graph's store paths.");
+        s.AppendLine(heading);
         s.AppendLine();
         s.AppendLine("| strategy | budget | fleet GB by digest | fleet GB by chain | floor GB | hit ratio (count / bytes) | registry GB | layers/image (max) | largest layer MB | update GB by digest | update GB by chain | update floor GB | layering ms (total / slowest) |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -5,7 +5,9 @@ using Nixery.LayerEconomy.Workloads;
 
 // Layer economy: replays a fleet and a security update on Debian's package graph for every layering strategy.
 //   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- [--data DIR] [--images N] [--seed N]
+//       [--seeds 1,2,3 | 4-8] [--label TEXT] [--strategies a,b] [--economy "Name=value;..."]
 //       [--budgets 94,24] [--markdown FILE] [--svg FILE]
+//   Several seeds: a summary (mean, min and max savings against popularity-dominator) and a table of means.
 //   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- popularity [--data DIR] --output FILE
 var options = new Dictionary<string, string>(StringComparer.Ordinal)
 {
@@ -42,11 +44,29 @@ if (popularity)
 }
 
 var images = int.Parse(options["--images"], CultureInfo.InvariantCulture);
-var seed = int.Parse(options["--seed"], CultureInfo.InvariantCulture);
-var budgets = options["--budgets"].Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
-var (runner, results) = EconomyReport.Run(graph, updated, images, seed, budgets, EconomyReport.Strategies(),
-    r => Console.Error.WriteLine($"{r.Strategy,-22} budget {r.Budget,3}: fleet {r.Fleet.DigestBytes / 1e9:F2} GB by digest, {r.Fleet.ChainBytes / 1e9:F2} GB by chain"));
-var markdown = EconomyReport.Markdown(runner, results, images, seed);
+var seeds = Numbers(options.TryGetValue("--seeds", out var seedList) ? seedList : options["--seed"]);
+var budgets = Numbers(options["--budgets"]);
+var strategies = EconomyReport.Strategies(options.GetValueOrDefault("--economy"));
+if (options.TryGetValue("--strategies", out var names))
+{
+    var wanted = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    strategies = strategies.Where(s => wanted.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+}
+
+var runs = new List<SeedRun>();
+foreach (var seed in seeds)
+{
+    var (runner, results) = EconomyReport.Run(graph, updated, images, seed, budgets, strategies,
+        r => Console.Error.WriteLine($"seed {seed,-9} {r.Strategy,-22} budget {r.Budget,3}: fleet {r.Fleet.DigestBytes / 1e9:F2} GB by digest, {r.Fleet.ChainBytes / 1e9:F2} GB by chain; update {r.Update.DigestBytes / 1e9:F2} / {r.Update.ChainBytes / 1e9:F2}"));
+    runs.Add(new SeedRun(seed, runner, results));
+}
+
+var markdown = runs.Count == 1
+    ? EconomyReport.Markdown(runs[0].Runner, runs[0].Results, images, runs[0].Seed)
+    : SeedSummary.Markdown(runs, options.GetValueOrDefault("--label") ?? "seeds") + "\n" + EconomyReport.Markdown(
+        $"Means per seed over seeds {string.Join(", ", seeds)} ({images} images each, " +
+        $"{runs.Average(r => r.Runner.FleetImageBytes) / 1e9:F2} GB of image content per fleet on average); layers/image (max) and the slowest plan are over all seeds.",
+        SeedSummary.Means(runs));
 Console.WriteLine(markdown);
 if (options.TryGetValue("--markdown", out var markdownFile))
 {
@@ -55,7 +75,28 @@ if (options.TryGetValue("--markdown", out var markdownFile))
 
 if (options.TryGetValue("--svg", out var svgFile))
 {
-    await File.WriteAllTextAsync(svgFile, EconomyReport.Svg(results));
+    await File.WriteAllTextAsync(svgFile, EconomyReport.Svg(SeedSummary.Means(runs)));
 }
 
 return 0;
+
+// "1,2,3", "4-8" or a mix: "1,4-6".
+static List<int> Numbers(string text)
+{
+    var numbers = new List<int>();
+    foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+    {
+        var dash = part.IndexOf('-', 1);
+        if (dash < 0)
+        {
+            numbers.Add(int.Parse(part, CultureInfo.InvariantCulture));
+            continue;
+        }
+
+        var from = int.Parse(part[..dash], CultureInfo.InvariantCulture);
+        var to = int.Parse(part[(dash + 1)..], CultureInfo.InvariantCulture);
+        numbers.AddRange(Enumerable.Range(from, to - from + 1));
+    }
+
+    return numbers;
+}

@@ -4,7 +4,7 @@ namespace Nixery.Layering;
 public sealed class EconomyOptions
 {
     /// <summary>A path referred to by at least this many store paths of the package set heads a layer.</summary>
-    public int PopularThreshold { get; set; } = 160;
+    public int PopularThreshold { get; set; } = 60;
 
     /// <summary>A path at least this big (bytes) heads a layer.</summary>
     public long BigPathThreshold { get; set; } = 50L * 1000 * 1000;

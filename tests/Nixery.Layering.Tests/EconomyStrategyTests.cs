@@ -42,4 +42,29 @@ public class EconomyStrategyTests
         Assert.Equal([Libc], plan.Layers[0].StorePaths); // most popular x bytes lowest
         Assert.Contains(Git, plan.Layers[^1].StorePaths);
     }
+
+    [Fact]
+    public void Plan_StacksALibraryThatAPopularLibraryPullsInAsCommonAsThatLibrary_NotByItsOwnFewReferrers()
+    {
+        // big (popularity 61: a head) is pulled in by base (popularity 5000); app is requested (popularity 0).
+        // By its own popularity big would weigh sqrt(62) x 40 = 315, less than app's sqrt(1) x 500; inherited from base it
+        // weighs sqrt(5001) x 40 = 2829 and goes lowest, then app (500), then base (sqrt(5001) x 1 = 71).
+        string Base = Of('a', "base"), Big = Of('b', "big"), App = Of('c', "app");
+        var counts = new Popularity([new("base", 5000), new("big", 61)]);
+        var graph = new RuntimeGraph([Path(Base, 1, Big), Path(Big, 40), Path(App, 500, Base)], [App]);
+
+        var plan = new EconomyStrategy().Plan(graph, new LayeringContext(94, counts));
+
+        Assert.Equal([[Big], [App], [Base]], plan.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+    }
+
+    [Fact]
+    public void InheritedPopularity_IsTheHighestPopularityOfAPathAndEveryPathAboveIt()
+    {
+        // 3 -> 2 -> 0 and 3 -> 1 (edges from higher to lower numbers, as in the condensation).
+        var dag = Nixery.Layering.Graphs.Digraph.FromEdges(4, [(3, 2), (2, 0), (3, 1)]);
+
+        Assert.Equal([70, 70, 70, 70], EconomyStrategy.InheritedPopularity(dag, [5, 2, 9, 70]));
+        Assert.Equal([9, 2, 9, 1], EconomyStrategy.InheritedPopularity(dag, [5, 2, 9, 1]));
+    }
 }
