@@ -216,7 +216,10 @@ public sealed class GcsPeer : IAsyncDisposable
     }
 
     /// <summary>Applies the next queued failure of an operation; true when the request was answered (or cut) by it.</summary>
-    private async Task<bool> FaultAsync(HttpContext context, string operation, Func<Task>? after256K = null)
+    /// <param name="brokenBody">For downloads: sends the first N bytes of the real answer (status and headers as for a
+    /// whole answer) and cuts the connection, as Google's testbench does for a broken stream; without it, a broken
+    /// stream is 100 bytes of nothing.</param>
+    private async Task<bool> FaultAsync(HttpContext context, string operation, Func<Task>? after256K = null, Func<int, Task>? brokenBody = null)
     {
         if (!_faults.TryGetValue(operation, out var queue) || !queue.TryDequeue(out var instruction)) return false;
         _log.Enqueue($"FAULT {operation} {instruction}");
@@ -227,6 +230,9 @@ public sealed class GcsPeer : IAsyncDisposable
                 return true;
             case "return-503-after-256K" or "return-503-after-8192K" or "return-broken-stream-after-256K" when after256K is not null:
                 await after256K();
+                return true;
+            case "return-broken-stream" when brokenBody is not null:
+                await brokenBody(100);
                 return true;
             case "return-broken-stream":
                 context.Response.StatusCode = 200;
@@ -268,17 +274,21 @@ public sealed class GcsPeer : IAsyncDisposable
         if (context.Request.Headers.Range.ToString() is { Length: > 0 } range)
             from = long.Parse(range["bytes=".Length..].TrimEnd('-'), CultureInfo.InvariantCulture);
         var body = item.Data.AsMemory((int)from);
-        if (await FaultAsync(context, "media", async () =>
-            {
-                context.Response.StatusCode = from > 0 ? 206 : 200;
-                context.Response.ContentLength = body.Length;
-                await context.Response.Body.WriteAsync(body[..Math.Min(Quarter, body.Length)]);
-                await context.Response.Body.FlushAsync();
-                context.Abort();
-            })) return;
-        context.Response.StatusCode = from > 0 ? 206 : 200;
-        if (from > 0) context.Response.Headers.ContentRange = $"bytes {from}-{item.Data.Length - 1}/{item.Data.Length}";
-        context.Response.ContentLength = body.Length;
+        void Headers()
+        {
+            context.Response.StatusCode = from > 0 ? 206 : 200;
+            if (from > 0) context.Response.Headers.ContentRange = $"bytes {from}-{item.Data.Length - 1}/{item.Data.Length}";
+            context.Response.ContentLength = body.Length;
+        }
+        async Task SendPartAndBreak(int count)
+        {
+            Headers();
+            await context.Response.Body.WriteAsync(body[..Math.Min(count, body.Length)]);
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        }
+        if (await FaultAsync(context, "media", () => SendPartAndBreak(Quarter), SendPartAndBreak)) return;
+        Headers();
         await context.Response.Body.WriteAsync(body);
     }
 
