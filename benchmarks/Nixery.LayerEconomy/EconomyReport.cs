@@ -148,7 +148,7 @@ public static class EconomyReport
         var strategies = results.Select(r => r.Strategy).Distinct().ToList();
         var max = results.Max(r => Math.Max(r.Fleet.DigestBytes, r.Fleet.ChainBytes)) / 1e9;
         const int Left = 180, Row = 16, GroupGap = 30, Width = 760, Top = 40;
-        var height = Top + (budgets.Count * ((strategies.Count * 2 * Row) + GroupGap)) + 40;
+        var height = Top + (budgets.Count * ((strategies.Count * 2 * Row) + GroupGap)) + 56; // room for the legend below the last group
         var scale = (Width - Left - 60) / max;
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">");
