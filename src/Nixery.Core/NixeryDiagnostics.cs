@@ -30,4 +30,7 @@ public static class NixeryDiagnostics
     internal static Counter<long> ImagesBuilt { get; } = Meter.CreateCounter<long>("nixery.images.built", description: "Images assembled after a Nix build");
 
     internal static Counter<long> ImagesServedFromCache { get; } = Meter.CreateCounter<long>("nixery.images.cached", description: "Images served from the manifest cache without calling Nix");
+
+    /// <summary>Stale staging files (left by writers whose process died) deleted by the file-system blob store.</summary>
+    internal static Counter<long> StagingFilesSwept { get; } = Meter.CreateCounter<long>("nixery.storage.staging_swept", "{file}", "Stale staging files deleted by the file-system blob store");
 }

@@ -9,6 +9,9 @@ namespace Nixery.Core.Storage;
 /// A content-addressed blob store in a local directory: blobs at <c>&lt;root&gt;/blobs/sha256/&lt;hex&gt;</c>, records at
 /// <c>&lt;root&gt;/records/&lt;name&gt;</c>, and files being written in <c>&lt;root&gt;/staging/</c> (on the same filesystem,
 /// so that publishing is an atomic rename). A blob is never visible half-written or under a wrong digest.
+/// Staging files left by a process that died mid-write are deleted once older than
+/// <see cref="FileSystemStorageOptions.StaleStagingAge"/>: on the store's first use, and again on a use once that age
+/// has passed since the previous sweep.
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
@@ -20,14 +23,32 @@ public sealed class FileSystemBlobStore : IBlobStore
     private readonly string _staging;
     private readonly bool _flushToDisk;
     private readonly ILogger<FileSystemBlobStore> _logger;
+    private readonly StagingSweeper _sweeper;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _sweepInterval;
+    private long _lastSweep;
+    private bool _swept;
+    private int _sweeping;
 
     /// <summary>Creates the store, and its directories when they do not exist yet.</summary>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="FileSystemStorageOptions.StaleStagingAge"/> is not positive.</exception>
     public FileSystemBlobStore(IOptions<FileSystemStorageOptions> options, ILogger<FileSystemBlobStore> logger)
+        : this(options, logger, TimeProvider.System, File.Delete)
+    {
+    }
+
+    /// <summary>Creates the store with a clock and a file deletion of the caller's (tests use them to sweep on cue and to fail deletions).</summary>
+    internal FileSystemBlobStore(
+        IOptions<FileSystemStorageOptions> options, ILogger<FileSystemBlobStore> logger, TimeProvider time, Action<string> deleteStagingFile)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
         var value = options.Value;
         if (string.IsNullOrWhiteSpace(value.Path))
             throw new ArgumentException("FileSystemStorageOptions.Path must name a directory", nameof(options));
+        if (value.StaleStagingAge <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), value.StaleStagingAge, "FileSystemStorageOptions.StaleStagingAge must be positive");
         var root = System.IO.Path.GetFullPath(value.Path);
         _blobs = System.IO.Path.Combine(root, "blobs", "sha256");
         _records = System.IO.Path.Combine(root, "records");
@@ -38,6 +59,9 @@ public sealed class FileSystemBlobStore : IBlobStore
         Directory.CreateDirectory(_records);
         Directory.CreateDirectory(_staging);
         Root = root;
+        _time = time;
+        _sweepInterval = value.StaleStagingAge;
+        _sweeper = new StagingSweeper(_staging, value.StaleStagingAge, time, deleteStagingFile, logger);
     }
 
     /// <summary>The absolute root directory.</summary>
@@ -47,6 +71,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<BlobInfo?> StatAsync(Digest digest, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        SweepStagingIfDue(cancellationToken);
         var file = new FileInfo(BlobPath(digest));
         return Task.FromResult(file.Exists ? new BlobInfo(digest, file.Length) : null);
     }
@@ -56,6 +81,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        SweepStagingIfDue(cancellationToken);
         try
         {
             Stream stream = new FileStream(BlobPath(digest), new FileStreamOptions
@@ -78,6 +104,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<IBlobWriter> BeginWriteAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        SweepStagingIfDue(cancellationToken);
         IBlobWriter writer = new FileSystemBlobWriter(this, NewStagingPath(), _flushToDisk, _logger);
         return Task.FromResult(writer);
     }
@@ -86,6 +113,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public async Task<byte[]?> ReadRecordAsync(string name, CancellationToken cancellationToken = default)
     {
         var path = RecordPath(name);
+        SweepStagingIfDue(cancellationToken);
         try
         {
             return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
@@ -101,6 +129,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public async Task WriteRecordAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var path = RecordPath(name);
+        SweepStagingIfDue(cancellationToken);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var staging = NewStagingPath();
         try
@@ -118,6 +147,29 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             File.Delete(staging);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Sweeps stale staging files on the first use, and on a use once the stale age has passed since the last sweep
+    /// (so that the leftovers of an instance that crashed while this one runs go too). One caller sweeps; callers
+    /// meanwhile go on without waiting, as the sweep only deletes files no live writer uses. A cancelled sweep is
+    /// retried on the next use.
+    /// </summary>
+    private void SweepStagingIfDue(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _swept) && _time.GetElapsedTime(Volatile.Read(ref _lastSweep)) < _sweepInterval) return;
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0) return;
+        try
+        {
+            if (Volatile.Read(ref _swept) && _time.GetElapsedTime(Volatile.Read(ref _lastSweep)) < _sweepInterval) return;
+            _sweeper.Sweep(cancellationToken);
+            Volatile.Write(ref _lastSweep, _time.GetTimestamp());
+            Volatile.Write(ref _swept, true);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
         }
     }
 

@@ -7,6 +7,15 @@ namespace Nixery.Core.Storage;
 /// A blob being written to a staging file. It becomes visible under its digest only by a rename in
 /// <see cref="CommitAsync"/>, after the written bytes were found to hash to that digest.
 /// </summary>
+/// <remarks>
+/// The store deletes staging files whose last write is older than <see cref="FileSystemStorageOptions.StaleStagingAge"/>
+/// (an hour by default), taking them for leftovers of a crashed process. A live writer keeps its file's last write time
+/// fresh by writing: every time the 64 KiB buffer below fills, the bytes go to the file and the system sets its
+/// modification time, so a writer is never more than one buffer's worth of compressed output behind. Writers are fed
+/// by layer packing, which reads and compresses store paths as fast as the disk allows; a writer held open without
+/// writing for anywhere near the stale age is not a real case. If one were, its file would be swept and its commit
+/// would fail on the missing file (nothing is published), rather than anything wrong being stored.
+/// </remarks>
 internal sealed class FileSystemBlobWriter : IBlobWriter
 {
     private readonly FileSystemBlobStore _store;
