@@ -31,6 +31,9 @@ public sealed partial record ImageRequest
     [GeneratedRegex(@"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")]
     private static partial Regex TagPattern();
 
+    /// <summary>True when <paramref name="tag"/> is a valid registry tag: <c>[A-Za-z0-9_][A-Za-z0-9._-]{0,127}</c>.</summary>
+    public static bool IsValidTag(string tag) => tag is not null && TagPattern().IsMatch(tag);
+
     /// <summary>Parses a repository name such as <c>shell/git/htop</c> and a tag.</summary>
     /// <exception cref="InvalidImageNameException">The name or tag breaks the registry grammar, or names no package.</exception>
     public static ImageRequest Parse(string name, string? tag, ImageRequestOptions? options = null)
@@ -39,7 +42,7 @@ public sealed partial record ImageRequest
         tag = string.IsNullOrEmpty(tag) ? LatestTag : tag;
         if (string.IsNullOrEmpty(name)) throw new InvalidImageNameException(name ?? "", "the name is empty");
         if (name.Length > 255) throw new InvalidImageNameException(name, "the name is longer than 255 characters");
-        if (!TagPattern().IsMatch(tag)) throw new InvalidImageNameException($"{name}:{tag}", $"the tag '{tag}' is not a valid tag");
+        if (!IsValidTag(tag)) throw new InvalidImageNameException($"{name}:{tag}", $"the tag '{tag}' is not a valid tag");
 
         var components = name.Split('/');
         foreach (var component in components)

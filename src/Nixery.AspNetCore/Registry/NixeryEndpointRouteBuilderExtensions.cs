@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 using Nixery.Core;
 
@@ -49,6 +50,7 @@ public static class NixeryEndpointRouteBuilderExtensions
             new ManifestBytesCache(2 * options.MaxRecentBuilds),
             store,
             engineOptions.Requests,
+            services.GetService<IPackageSource>(),
             services.GetRequiredService<ILogger<RegistryEndpoints>>());
 
         var group = endpoints.MapGroup("/v2");

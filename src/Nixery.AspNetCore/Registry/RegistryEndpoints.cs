@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 
 namespace Nixery.AspNetCore.Registry;
@@ -15,6 +16,7 @@ internal sealed partial class RegistryEndpoints(
     ManifestBytesCache manifests,
     IBlobStore store,
     ImageRequestOptions requestOptions,
+    IPackageSource? source,
     ILogger<RegistryEndpoints> logger)
 {
     private const string OctetStream = "application/octet-stream";
@@ -43,7 +45,7 @@ internal sealed partial class RegistryEndpoints(
         {
             RegistryRouteKind.Manifest => ManifestAsync(context, parsed.Name, parsed.Reference),
             RegistryRouteKind.Blob => BlobAsync(context, parsed.Name, parsed.Reference),
-            RegistryRouteKind.TagList => Task.FromResult(TagList(context, parsed.Name)),
+            RegistryRouteKind.TagList => TagListAsync(context, parsed.Name),
             _ => Task.FromResult<IResult>(string.IsNullOrEmpty(path) ? ApiVersion(context) : RegistryError.NotFound(path)),
         };
     }
@@ -228,18 +230,33 @@ internal sealed partial class RegistryEndpoints(
 
     private const int WholeBlobCopyBufferSize = 1024 * 1024;
 
-    private IResult TagList(HttpContext context, string name)
+    private async Task<IResult> TagListAsync(HttpContext context, string name)
     {
         if (ValidateName(name) is { } invalid) return invalid;
 
-        // Every package source builds "latest"; a local path ignores the tag, and git sources accept any ref, which
-        // cannot be listed without asking the repository.
-        string[] tags = [ImageRequest.LatestTag];
+        // Every package source builds "latest"; a source that can list more (a git repository's branches) says so.
+        IReadOnlyList<string> sourceTags = [];
+        if (source is IPackageSourceTags listing)
+        {
+            var cancellationToken = context.RequestAborted;
+            try
+            {
+                sourceTags = await listing.ListTagsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                // A tag list is not worth a 5xx: "latest" is always right.
+                LogTagListFailed(exception, name, source.Description);
+            }
+        }
+
         var query = context.Request.Query;
-        if (query["last"].ToString() is { Length: > 0 } last)
-            tags = [.. tags.Where(tag => string.CompareOrdinal(tag, last) > 0)];
-        if (int.TryParse(query["n"], out var n) && n >= 0)
-            tags = [.. tags.Take(n)];
+        int? n = int.TryParse(query["n"], out var count) && count >= 0 ? count : null;
+        var tags = TagListing.Page(sourceTags, query["last"].ToString(), n);
 
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var json = new Utf8JsonWriter(buffer))
@@ -281,6 +298,9 @@ internal sealed partial class RegistryEndpoints(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Image}:{Reference} could not be made, Nix failure {NixFailureKind}: {NixMessage}")]
     private partial void LogNixFailure(string image, string reference, NixFailureKind nixFailureKind, string nixMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tags of {Image} could not be listed from {PackageSource}; answering only latest")]
+    private partial void LogTagListFailed(Exception exception, string image, string packageSource);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Manifest {Image}:{Reference} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string image, string reference);

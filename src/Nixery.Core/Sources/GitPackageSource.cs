@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
+using Nixery.Core.Nix;
 
 namespace Nixery.Core.Sources;
 
@@ -18,9 +20,18 @@ namespace Nixery.Core.Sources;
 /// make image tags select git tags instead of branches. Nix cannot fall back from one to the other: a failed
 /// fetch is not catchable in the Nix language.</item>
 /// </list>
+/// <para>
+/// <see cref="ListTagsAsync"/> lists the refs that tags select with <c>git ls-remote</c>: the branches with the default
+/// prefix, the git tags with <c>refs/tags/</c>.
+/// </para>
 /// </remarks>
-public sealed class GitPackageSource : IPackageSource
+public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
 {
+    private const int MaxGitErrorLength = 2048;
+    private readonly Lock _tagsLock = new();
+    private Task<IReadOnlyList<string>>? _tags;
+    private long _tagsStarted;
+
     /// <summary>The <see cref="PackageSetReference.Kind"/> this source renders.</summary>
     public const string Kind = "git";
 
@@ -43,6 +54,86 @@ public sealed class GitPackageSource : IPackageSource
 
     /// <inheritdoc />
     public string Description => $"git repository {Url}";
+
+    /// <summary>How long <c>git ls-remote</c> may take when listing tags; 10 seconds by default.</summary>
+    public TimeSpan TagListTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a listing (or its failure) is reused, counted from when git was asked; 30 seconds by default, so a
+    /// burst of <c>tags/list</c> requests asks the remote once. Zero asks every time (calls in flight are still shared).
+    /// </summary>
+    public TimeSpan TagListCacheLifetime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The refs image tags select, as tags: branch names with the default prefix, git tag names with
+    /// <c>refs/tags/</c>, and for any other prefix the refs under it with the prefix removed. Commit-hash-like names
+    /// are left out (such a tag selects a commit). Names are not checked against the registry's tag grammar.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">git failed, e.g. the remote is unreachable.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<IReadOnlyList<string>> ListTagsAsync(CancellationToken cancellationToken)
+    {
+        Task<IReadOnlyList<string>> listing;
+        lock (_tagsLock)
+        {
+            if (_tags is null || (_tags.IsCompleted && Stopwatch.GetElapsedTime(_tagsStarted) >= TagListCacheLifetime))
+            {
+                _tagsStarted = Stopwatch.GetTimestamp();
+                // Not the caller's token: the call is shared with every caller until it finishes, bounded by its timeout.
+                _tags = Task.Run(() => ReadTagsAsync(CancellationToken.None), CancellationToken.None);
+            }
+            listing = _tags;
+        }
+        return listing.WaitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<string>> ReadTagsAsync(CancellationToken cancellationToken)
+    {
+        var listedPrefix = ListedRefPrefix(RefPrefix);
+        List<string> arguments = ["ls-remote", "--refs"];
+        if (listedPrefix.StartsWith("refs/heads/", StringComparison.Ordinal)) arguments.Add("--heads");
+        else if (listedPrefix.StartsWith("refs/tags/", StringComparison.Ordinal)) arguments.Add("--tags");
+        arguments.Add(Url);
+
+        ProcessResult result;
+        try
+        {
+            result = await ProcessRunner.RunAsync("git", arguments, TagListTimeout, MaxGitErrorLength, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ProcessTimeoutException timeout)
+        {
+            throw new InvalidOperationException($"git ls-remote {Url} did not finish within {TagListTimeout}", timeout);
+        }
+        catch (System.ComponentModel.Win32Exception missing)
+        {
+            throw new InvalidOperationException($"git could not be run to list the refs of {Url}: {missing.Message}", missing);
+        }
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException(
+                $"git ls-remote {Url} failed with exit code {result.ExitCode}: {result.StandardError.Trim()}");
+        return TagsFromRefs(result.StandardOutput, listedPrefix);
+    }
+
+    /// <summary>The ref namespace whose names are image tags: where <c>ref = RefPrefix + tag</c> points in a remote repository.</summary>
+    internal static string ListedRefPrefix(string refPrefix) =>
+        refPrefix.StartsWith("refs/", StringComparison.Ordinal) ? refPrefix : "refs/heads/" + refPrefix;
+
+    /// <summary>The names below <paramref name="listedPrefix"/> in <c>git ls-remote</c> output (<c>hash TAB ref</c> lines).</summary>
+    internal static IReadOnlyList<string> TagsFromRefs(string lsRemoteOutput, string listedPrefix)
+    {
+        var tags = new List<string>();
+        foreach (var line in lsRemoteOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var tab = line.IndexOf('\t', StringComparison.Ordinal);
+            if (tab < 0) continue;
+            var gitRef = line[(tab + 1)..];
+            if (!gitRef.StartsWith(listedPrefix, StringComparison.Ordinal) || gitRef.EndsWith("^{}", StringComparison.Ordinal)) continue;
+            var name = gitRef[listedPrefix.Length..];
+            if (name.Length > 0 && !CommitHash.IsCommitHash(name)) tags.Add(name);
+        }
+        return tags;
+    }
 
     /// <inheritdoc />
     public PackageSetReference Resolve(string tag)

@@ -33,6 +33,9 @@ public sealed class RegistryServer : IAsyncLifetime
     /// <summary>The package set served; the repository's demo set unless a test brings a copy it changes.</summary>
     public string PackageSetPath { get; init; } = RepositoryRoot.DemoPackages;
 
+    /// <summary>A git repository served instead of <see cref="PackageSetPath"/>; null serves the path.</summary>
+    public string? GitRepositoryUrl { get; init; }
+
     /// <summary>The registry's memo of recent builds; null keeps the default.</summary>
     public TimeSpan? RecentBuildLifetime { get; init; }
 
@@ -47,9 +50,9 @@ public sealed class RegistryServer : IAsyncLifetime
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(Logs);
 
-        builder.Services.AddNixery()
-            .UsePathPackageSource(PackageSetPath)
-            .UseFileSystemStorage(Path.Combine(_directory, "storage"));
+        var nixery = builder.Services.AddNixery().UseFileSystemStorage(Path.Combine(_directory, "storage"));
+        if (GitRepositoryUrl is null) nixery.UsePathPackageSource(PackageSetPath);
+        else nixery.UseGitPackageSource(GitRepositoryUrl);
         builder.Services.Configure<NixOptions>(options =>
         {
             options.StateDirectory = Path.Combine(_directory, "nix");

@@ -96,4 +96,37 @@ public class GitPackageSourceTests
     {
         Assert.Equal("HEAD", new GitPackageSource(Url).Resolve(ImageRequest.LatestTag).Arguments["ref"]);
     }
+
+    [Theory]
+    [InlineData("", "refs/heads/")]
+    [InlineData("refs/tags/", "refs/tags/")]
+    [InlineData("refs/tags/v", "refs/tags/v")]
+    [InlineData("release-", "refs/heads/release-")]
+    public void Tags_are_listed_from_the_ref_namespace_the_prefix_points_into(string refPrefix, string listed) =>
+        Assert.Equal(listed, GitPackageSource.ListedRefPrefix(refPrefix));
+
+    [Fact]
+    public void Ls_remote_output_gives_the_names_below_the_listed_prefix_without_peeled_tags_or_commit_hashes()
+    {
+        const string output =
+            "1111111111111111111111111111111111111111\tHEAD\n" +
+            "1111111111111111111111111111111111111111\trefs/heads/main\n" +
+            "2222222222222222222222222222222222222222\trefs/heads/feature/x\n" +
+            $"3333333333333333333333333333333333333333\trefs/heads/{Commit}\n" +
+            "4444444444444444444444444444444444444444\trefs/tags/v1\n" +
+            "5555555555555555555555555555555555555555\trefs/tags/v1^{}\n" +
+            "not a ref line\n\n";
+
+        Assert.Equal(["main", "feature/x"], GitPackageSource.TagsFromRefs(output, "refs/heads/"));
+        Assert.Equal(["v1"], GitPackageSource.TagsFromRefs(output, "refs/tags/"));
+        Assert.Equal(["1"], GitPackageSource.TagsFromRefs(output, "refs/tags/v"));
+    }
+
+    [Fact]
+    public void Git_package_sources_can_list_tags_and_path_and_channel_sources_cannot()
+    {
+        Assert.True(typeof(Abstractions.Sources.IPackageSourceTags).IsAssignableFrom(typeof(GitPackageSource)));
+        Assert.False(typeof(Abstractions.Sources.IPackageSourceTags).IsAssignableFrom(typeof(PathPackageSource)));
+        Assert.False(typeof(Abstractions.Sources.IPackageSourceTags).IsAssignableFrom(typeof(ChannelPackageSource)));
+    }
 }

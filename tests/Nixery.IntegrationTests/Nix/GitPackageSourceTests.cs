@@ -11,7 +11,7 @@ namespace Nixery.IntegrationTests.Nix;
 
 /// <summary>
 /// A git repository made from a copy of the demo set: <c>main</c> says "Hello, world!", branch <c>other</c> (also
-/// tagged <c>v1</c>) says something else. Served as a working copy and as a bare clone, because Nix 2.8 fetches the two
+/// tagged <c>v1</c>) says something else; branch <c>feature/x</c> has a name that is no valid image tag. Served as a working copy and as a bare clone, because Nix 2.8 fetches the two
 /// differently (local <c>git rev-parse</c> versus <c>git fetch</c>).
 /// </summary>
 public sealed class GitPackageSourceTests : IClassFixture<NixFixture>, IDisposable
@@ -36,6 +36,7 @@ public sealed class GitPackageSourceTests : IClassFixture<NixFixture>, IDisposab
         Git(work, "tag", "v1");
         _otherCommit = Git(work, "rev-parse", "HEAD");
         Git(work, "checkout", "-q", "main");
+        Git(work, "branch", "feature/x");
         Git(_directory, "clone", "-q", "--bare", work, Path.Combine(_directory, "bare.git"));
     }
 
@@ -115,6 +116,48 @@ public sealed class GitPackageSourceTests : IClassFixture<NixFixture>, IDisposab
             () => _fixture.CreateClient().BuildAsync(ImageRequest.Parse("hello", "latest"), reference));
 
         Assert.Equal(Abstractions.Building.NixFailureKind.Evaluation, failure.Kind);
+    }
+
+    [Theory]
+    [InlineData("work")]
+    [InlineData("bare.git")]
+    public async Task Listing_tags_gives_the_branch_names_in_the_repository(string repository)
+    {
+        var tags = await new GitPackageSource(Url(repository)).ListTagsAsync(CancellationToken.None);
+
+        Assert.Equal(["feature/x", "main", "other"], tags.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listing_tags_with_the_refs_tags_prefix_gives_the_git_tag_names()
+    {
+        var tags = await new GitPackageSource(Url("bare.git"), refPrefix: "refs/tags/").ListTagsAsync(CancellationToken.None);
+
+        Assert.Equal(["v1"], tags);
+    }
+
+    [Fact]
+    public async Task A_listing_is_reused_within_its_cache_lifetime_and_renewed_after_it()
+    {
+        var cached = new GitPackageSource(Url("work"));
+        var uncached = new GitPackageSource(Url("work")) { TagListCacheLifetime = TimeSpan.Zero };
+        await cached.ListTagsAsync(CancellationToken.None);
+        await uncached.ListTagsAsync(CancellationToken.None);
+
+        Git(Path.Combine(_directory, "work"), "branch", "added");
+
+        Assert.DoesNotContain("added", await cached.ListTagsAsync(CancellationToken.None));
+        Assert.Contains("added", await uncached.ListTagsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Listing_the_tags_of_a_repository_that_does_not_exist_fails_with_gits_message()
+    {
+        var source = new GitPackageSource(Url("no-such-repository"));
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => source.ListTagsAsync(CancellationToken.None));
+
+        Assert.Contains("no-such-repository", failure.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -1,4 +1,6 @@
 using Nixery.Testing;
+using System.Net;
+using System.Text.Json;
 using Nixery.IntegrationTests.Nix;
 using Nixery.IntegrationTests.Support;
 
@@ -6,7 +8,8 @@ namespace Nixery.IntegrationTests.Registry;
 
 /// <summary>
 /// The standalone server on a git package source (NIXERY_PKGS_REPO): a repository made from a copy of the demo set
-/// whose branch <c>other</c> changes <c>hello-message.txt</c>, so the image tag (a git ref) decides what hello says.
+/// whose branch <c>other</c> changes <c>hello-message.txt</c>, so the image tag (a git ref) decides what hello says;
+/// branch <c>feature/x</c> has a name that is no valid image tag.
 /// </summary>
 public sealed class GitTaggedImagesTests : IAsyncLifetime
 {
@@ -26,6 +29,7 @@ public sealed class GitTaggedImagesTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(work, "hello-message.txt"), OtherMessage + "\n");
         Git(work, "commit", "-q", "-a", "-m", "another greeting");
         Git(work, "checkout", "-q", "main");
+        Git(work, "branch", "feature/x");
 
         _server = await StandaloneServer.StartAsync(new Dictionary<string, string> { ["NIXERY_PKGS_REPO"] = new Uri(work).AbsoluteUri });
     }
@@ -56,6 +60,23 @@ public sealed class GitTaggedImagesTests : IAsyncLifetime
         {
             await ExternalTool.RunAsync("podman", "rmi", "--force", latest, other);
         }
+    }
+
+    [Fact]
+    public async Task Tag_list_offers_latest_and_the_branches_that_are_valid_tags_sorted_and_paged()
+    {
+        Assert.Equal(["latest", "main", "other"], await TagsAsync("/v2/shell/hello/tags/list"));
+        Assert.Equal(["main"], await TagsAsync("/v2/shell/hello/tags/list?n=1&last=latest"));
+        Assert.Equal(["other"], await TagsAsync("/v2/shell/hello/tags/list?n=1&last=main"));
+    }
+
+    private async Task<IReadOnlyList<string?>> TagsAsync(string path)
+    {
+        using var response = await _server.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("shell/hello", json.RootElement.GetProperty("name").GetString());
+        return [.. json.RootElement.GetProperty("tags").EnumerateArray().Select(tag => tag.GetString())];
     }
 
     [Fact]
