@@ -29,12 +29,14 @@ public sealed class RecentBuildTests : IAsyncLifetime
     [Fact]
     public async Task A_changed_local_package_set_is_served_once_the_recent_build_has_expired()
     {
-        await using var server = await StartAsync(TimeSpan.FromSeconds(1));
+        var time = new ShiftedTimeProvider();
+        await using var server = await StartAsync(TimeSpan.FromMinutes(1), time);
         var before = await DigestAsync(server);
 
         await File.WriteAllTextAsync(Path.Combine(_packages, "hello-message.txt"), $"changed {Guid.NewGuid():N}\n");
+        time.Advance(TimeSpan.FromSeconds(50));
         Assert.Equal(before, await DigestAsync(server)); // within the lifetime: the recent build
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        time.Advance(TimeSpan.FromSeconds(20));
 
         Assert.NotEqual(before, await DigestAsync(server));
     }
@@ -71,9 +73,9 @@ public sealed class RecentBuildTests : IAsyncLifetime
         return Header(response, "Docker-Content-Digest");
     }
 
-    private async Task<OwnServer> StartAsync(TimeSpan lifetime)
+    private async Task<OwnServer> StartAsync(TimeSpan lifetime, TimeProvider? time = null)
     {
-        var server = new RegistryServer { PackageSetPath = _packages, RecentBuildLifetime = lifetime };
+        var server = new RegistryServer { PackageSetPath = _packages, RecentBuildLifetime = lifetime, Time = time };
         await server.InitializeAsync();
         return new OwnServer(server);
     }

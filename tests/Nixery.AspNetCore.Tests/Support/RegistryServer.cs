@@ -39,6 +39,9 @@ public sealed class RegistryServer : IAsyncLifetime
     /// <summary>The registry's memo of recent builds; null keeps the default.</summary>
     public TimeSpan? RecentBuildLifetime { get; init; }
 
+    /// <summary>The clock the registry reads (for the recent-build memo), when a test wants to move it.</summary>
+    public TimeProvider? Time { get; init; }
+
     public async Task InitializeAsync()
     {
         RequireNix();
@@ -61,6 +64,7 @@ public sealed class RegistryServer : IAsyncLifetime
             options.Timeout = NixTimeout;
         });
 
+        if (Time is not null) builder.Services.AddSingleton(Time);
         if (RecentBuildLifetime is { } lifetime)
             builder.Services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = lifetime);
 
