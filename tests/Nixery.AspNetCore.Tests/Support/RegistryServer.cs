@@ -2,8 +2,6 @@ using Nixery.Testing;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.AspNetCore.Registry;
@@ -58,9 +56,7 @@ public sealed class RegistryServer : IAsyncLifetime
         else nixery.UseGitPackageSource(GitRepositoryUrl);
         builder.Services.Configure<NixOptions>(options =>
         {
-            options.StateDirectory = Path.Combine(_directory, "nix");
-            // No network here: asking a binary cache costs seconds of retries per build.
-            options.ExtraArguments = ["--option", "substitute", "false"];
+            TestNix.Configure(options, Path.Combine(_directory, "nix"));
             options.Timeout = NixTimeout;
         });
 
@@ -72,8 +68,7 @@ public sealed class RegistryServer : IAsyncLifetime
         _app.MapNixery();
         await _app.StartAsync();
 
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+        Client = new HttpClient { BaseAddress = LoopbackServer.AddressOf(_app), Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public async Task DisposeAsync()

@@ -1,7 +1,5 @@
 using Nixery.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,7 +47,7 @@ public sealed class EmbeddedAppServer : IAsyncLifetime
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await _app.StartAsync();
-        var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var address = LoopbackServer.AddressOf(_app);
         Host = $"127.0.0.1:{address.Port}";
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
     }

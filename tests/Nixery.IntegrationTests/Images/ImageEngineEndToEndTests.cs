@@ -24,9 +24,7 @@ public sealed class ImageEngineEndToEndTests : IDisposable
         services.AddNixery().UsePathPackageSource(RepositoryRoot.DemoPackages).UseFileSystemStorage(storage);
         services.Configure<NixOptions>(options =>
         {
-            options.StateDirectory = Path.Combine(_scratch, "nix-state");
-            // No network here: asking cache.nixos.org costs seconds of retries per build.
-            options.ExtraArguments = ["--option", "substitute", "false"];
+            TestNix.Configure(options, Path.Combine(_scratch, "nix-state"));
         });
         return services.BuildServiceProvider();
     }

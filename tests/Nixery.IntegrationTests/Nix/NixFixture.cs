@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.Core.Nix;
@@ -23,9 +24,7 @@ public sealed class NixFixture : IDisposable
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug))
             .AddNixClient(options =>
             {
-                options.StateDirectory = StateDirectory;
-                // No network here: asking cache.nixos.org costs seconds of retries per build.
-                options.ExtraArguments = ["--option", "substitute", "false"];
+                TestNix.Configure(options, StateDirectory);
                 configure?.Invoke(options);
             });
         return services.BuildServiceProvider();

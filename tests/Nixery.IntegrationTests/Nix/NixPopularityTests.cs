@@ -7,7 +7,7 @@ namespace Nixery.IntegrationTests.Nix;
 /// <summary>Popularity data computed through real Nix from the demo package set.</summary>
 public sealed class NixPopularityTests : IClassFixture<NixFixture>
 {
-    private static NixOptions Options() => new() { ExtraArguments = ["--option", "substitute", "false"] };
+    private static NixOptions Options() => new() { ExtraArguments = TestNix.OfflineArguments };
 
     [Fact]
     public async Task Popularity_counts_the_store_paths_referring_to_each_package_and_skips_what_fails()

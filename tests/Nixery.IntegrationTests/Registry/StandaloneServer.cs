@@ -1,6 +1,5 @@
+using Nixery.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.Core.Nix;
@@ -17,11 +16,11 @@ public sealed class StandaloneServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private StandaloneServer(WebApplication app, string directory, string address)
+    private StandaloneServer(WebApplication app, string directory, Uri address)
     {
         _app = app;
         Directory = directory;
-        Address = new Uri(address);
+        Address = address;
         Client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
     }
 
@@ -52,14 +51,11 @@ public sealed class StandaloneServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.Configure<NixOptions>(options =>
         {
-            options.StateDirectory = Path.Combine(directory, "nix");
-            // No network here: asking cache.nixos.org costs seconds of retries per build.
-            options.ExtraArguments = ["--option", "substitute", "false"];
+            TestNix.Configure(options, Path.Combine(directory, "nix"));
         });
         var app = NixeryServer.MapEndpoints(builder.Build());
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new StandaloneServer(app, directory, address);
+        return new StandaloneServer(app, directory, LoopbackServer.AddressOf(app));
     }
 
     public async ValueTask DisposeAsync()

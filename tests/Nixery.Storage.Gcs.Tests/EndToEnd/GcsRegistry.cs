@@ -2,8 +2,6 @@ using Nixery.Testing;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -52,8 +50,7 @@ internal sealed class GcsRegistry : IAsyncDisposable
             });
         builder.Services.Configure<NixOptions>(options =>
         {
-            options.StateDirectory = Path.Combine(registry._directory, "nix");
-            options.ExtraArguments = ["--option", "substitute", "false"];
+            TestNix.Configure(options, Path.Combine(registry._directory, "nix"));
             options.Timeout = TimeSpan.FromMinutes(2);
         });
         registry._app = builder.Build();
@@ -64,7 +61,7 @@ internal sealed class GcsRegistry : IAsyncDisposable
         });
         registry._app.MapNixery();
         await registry._app.StartAsync();
-        registry.Address = new Uri(registry._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Authority;
+        registry.Address = LoopbackServer.AddressOf(registry._app).Authority;
         return registry;
     }
 

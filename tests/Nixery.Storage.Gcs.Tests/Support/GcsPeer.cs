@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -5,8 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,7 +69,7 @@ public sealed class GcsPeer : IAsyncDisposable
         peer._app = builder.Build();
         peer._app.Run(peer.HandleAsync);
         await peer._app.StartAsync();
-        peer.Endpoint = new Uri(peer._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        peer.Endpoint = new Uri(LoopbackServer.AddressOf(peer._app), "/");
         return peer;
     }
 
