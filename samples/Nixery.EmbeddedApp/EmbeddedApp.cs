@@ -1,5 +1,3 @@
-using Nixery.AspNetCore.Registry;
-using Nixery.Core.DependencyInjection;
 using Nixery.Core.Nix;
 using Nixery.EmbeddedApp.Authentication;
 using Nixery.EmbeddedApp.Tools;
@@ -52,7 +50,6 @@ public static class EmbeddedApp
                 builder.Services.Configure<NixOptions>(options => options.ExtraArguments = ["--option", "substitute", "false"]);
         }
         nixery.UseFileSystemStorage(Path.GetFullPath(FirstSet(settings.StoragePath, configuration["STORAGE_PATH"]) ?? DefaultStoragePath()));
-        builder.Services.Configure<NixeryRegistryOptions>(configuration.GetSection("Nixery:Registry"));
 
         var app = builder.Build();
         app.UseAuthentication();

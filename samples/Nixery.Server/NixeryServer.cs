@@ -1,7 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Nixery.AspNetCore.IndexPage;
-using Nixery.AspNetCore.Registry;
 using Nixery.Core;
 
 namespace Nixery.Server;

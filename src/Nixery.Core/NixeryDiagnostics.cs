@@ -31,6 +31,9 @@ public static class NixeryDiagnostics
 
     internal static Counter<long> ImagesServedFromCache { get; } = Meter.CreateCounter<long>("nixery.images.cached", description: "Images served from the manifest cache without calling Nix");
 
+    /// <summary>Objects a storage backend did not hold as written (wrong length or bytes), found by the engine's checks.</summary>
+    internal static Counter<long> StorageIntegrityFailures { get; } = Meter.CreateCounter<long>("nixery.storage.integrity_failures", "{object}", "Objects a storage backend did not hold as written");
+
     /// <summary>Stale staging files (left by writers whose process died) deleted by the file-system blob store.</summary>
     internal static Counter<long> StagingFilesSwept { get; } = Meter.CreateCounter<long>("nixery.storage.staging_swept", "{file}", "Stale staging files deleted by the file-system blob store");
 }

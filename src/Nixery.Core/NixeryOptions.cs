@@ -11,11 +11,15 @@ public sealed class NixeryOptions
     public int LayerBudget { get; set; } = LayeringContext.DefaultBudget;
 
     /// <summary>
-    /// The layering strategy by name (see <c>Nixery.Layering.LayerStrategies.Names</c>): <c>popularity-dominator</c>
-    /// (the original's, the default when unset), <c>economy</c>, <c>nixpkgs-popularity</c>, <c>nixpkgs-size</c>,
-    /// <c>single-layer</c> or <c>per-path</c>. A strategy given to <c>UseLayerStrategy</c> takes precedence.
+    /// The layering strategy by its <c>Name</c>, among those registered (<c>AddLayerStrategy</c>): the built-in
+    /// <c>popularity-dominator</c> (the original's, the default when unset), <c>economy</c>, <c>nixpkgs-popularity</c>,
+    /// <c>nixpkgs-size</c>, <c>single-layer</c> and <c>per-path</c>, and any the host adds. Each strategy's own settings
+    /// are bound from <c>Nixery:Layering:&lt;name&gt;</c>. A strategy given to <c>UseLayerStrategy</c> takes precedence.
     /// </summary>
     public string? LayerStrategy { get; set; }
+
+    /// <summary>The package source chosen by configuration, when none is chosen in code.</summary>
+    public Sources.PackageSourceOptions PackageSource { get; set; } = new();
 
     /// <summary>
     /// Where popularity data comes from: a file path or an http(s) URL of a JSON object mapping store path

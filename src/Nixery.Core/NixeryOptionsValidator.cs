@@ -23,6 +23,11 @@ internal sealed class NixeryOptionsValidator(string section) : IValidateOptions<
             failures.Add($"{section}:RecentFailuresKept must be zero or more, not {options.RecentFailuresKept}");
         if (options.PopularityUrl is { Length: > 0 } url && !IsUsable(url))
             failures.Add($"{section}:PopularityUrl must be an http(s) URL or an existing file, not '{url}'");
+        var sources = options.PackageSource.Chosen().ToList();
+        if (sources.Count > 1)
+            failures.Add($"set only one package source, not {string.Join(" and ", sources.Select(s => $"{section}:PackageSource:{s.Name}"))}");
+        if (options.PackageSource.Path is { Length: > 0 } path && !Sources.PackageSourceOptions.IsPackageSet(path))
+            failures.Add($"{section}:PackageSource:Path '{Path.GetFullPath(path)}' is not a package set (no such .nix file or directory with default.nix)");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

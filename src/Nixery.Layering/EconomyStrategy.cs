@@ -44,6 +44,12 @@ public sealed class EconomyStrategy : ILayerStrategy
     {
     }
 
+    /// <summary>Creates the strategy with the settings of the options system (bound from <c>Nixery:Layering:economy</c> by the engine).</summary>
+    public EconomyStrategy(Microsoft.Extensions.Options.IOptions<EconomyOptions> options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value)
+    {
+    }
+
     /// <summary>Creates the strategy with the given thresholds.</summary>
     public EconomyStrategy(EconomyOptions options)
     {

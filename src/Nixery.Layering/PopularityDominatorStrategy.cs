@@ -49,6 +49,12 @@ public sealed class PopularityDominatorStrategy : ILayerStrategy
     {
     }
 
+    /// <summary>Creates the strategy with the settings of the options system (bound from <c>Nixery:Layering:popularity-dominator</c> by the engine).</summary>
+    public PopularityDominatorStrategy(Microsoft.Extensions.Options.IOptions<PopularityDominatorOptions> options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value)
+    {
+    }
+
     /// <summary>Creates the strategy with the given thresholds; later changes to <paramref name="options"/> have no effect.</summary>
     public PopularityDominatorStrategy(PopularityDominatorOptions options)
     {

@@ -1,16 +1,14 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Nixery.Core.DependencyInjection;
+using Nixery.Storage.Gcs;
 
-namespace Nixery.Storage.Gcs;
+namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Selects the Cloud Storage blob store on the engine's builder.</summary>
+/// <summary>Selects the Cloud Storage backend on the engine's builder.</summary>
 public static class GcsNixeryBuilderExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> the store uses (configure proxies or handlers on it).</summary>
+    /// <summary>The name of the <see cref="HttpClient"/> the backend uses (configure proxies or handlers on it).</summary>
     public const string HttpClientName = "Nixery.Storage.Gcs";
 
     /// <summary>
@@ -18,7 +16,7 @@ public static class GcsNixeryBuilderExtensions
     /// Settings come from <paramref name="configuration"/> (e.g. the <c>Nixery:GcsStorage</c> section) when given, then
     /// from <paramref name="configure"/>. The host's start checks the settings, the credentials and the bucket.
     /// </summary>
-    public static NixeryBuilder UseGcsStorage(this NixeryBuilder builder, IConfiguration? configuration, Action<GcsStorageOptions>? configure = null)
+    public static INixeryBuilder UseGcsStorage(this INixeryBuilder builder, IConfiguration? configuration, Action<GcsStorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -28,15 +26,14 @@ public static class GcsNixeryBuilderExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GcsStorageOptions>, GcsStorageOptionsValidator>());
         services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GcsStartupCheck>());
-        return builder.UseBlobStore<GcsBlobStore>();
+        return builder.UseStorage<GcsStorage>();
     }
 
     /// <summary>Keeps blobs in a Cloud Storage bucket, with settings from <paramref name="configure"/>.</summary>
-    public static NixeryBuilder UseGcsStorage(this NixeryBuilder builder, Action<GcsStorageOptions> configure) =>
+    public static INixeryBuilder UseGcsStorage(this INixeryBuilder builder, Action<GcsStorageOptions> configure) =>
         builder.UseGcsStorage(null, configure);
 
     /// <summary>Keeps blobs in the bucket <paramref name="bucket"/>, with default settings.</summary>
-    public static NixeryBuilder UseGcsStorage(this NixeryBuilder builder, string bucket) =>
+    public static INixeryBuilder UseGcsStorage(this INixeryBuilder builder, string bucket) =>
         builder.UseGcsStorage(null, options => options.Bucket = bucket);
 }

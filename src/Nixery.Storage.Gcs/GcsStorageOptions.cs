@@ -2,7 +2,7 @@ using Nixery.Storage.Gcs.Signing;
 
 namespace Nixery.Storage.Gcs;
 
-/// <summary>Settings of <see cref="GcsBlobStore"/>, bound from the <c>GcsStorage</c> configuration section.</summary>
+/// <summary>Settings of <see cref="GcsStorage"/>, bound from the <c>GcsStorage</c> configuration section.</summary>
 public sealed class GcsStorageOptions
 {
     /// <summary>The bucket's name (the server reads it from <c>GCS_BUCKET</c>). Required.</summary>

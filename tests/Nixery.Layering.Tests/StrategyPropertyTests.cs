@@ -11,7 +11,7 @@ public class StrategyPropertyTests
     public static TheoryData<string, int> StrategiesAndSeeds()
     {
         var data = new TheoryData<string, int>();
-        foreach (var name in LayerStrategies.Names)
+        foreach (var name in BuiltInStrategies.Names)
         {
             for (var seed = 0; seed < 4; seed++)
             {
@@ -26,7 +26,7 @@ public class StrategyPropertyTests
     [MemberData(nameof(StrategiesAndSeeds))]
     public void Plan_PutsEveryPathInExactlyOneNonEmptySortedLayer_WithCorrectSizes_AndKeepsTheBudgetUnlessPerPath(string name, int seed)
     {
-        var strategy = LayerStrategies.Create(name);
+        var strategy = BuiltInStrategies.Create(name);
         var random = new Random(seed);
         for (var round = 0; round < 12; round++)
         {
@@ -56,7 +56,7 @@ public class StrategyPropertyTests
     [MemberData(nameof(StrategiesAndSeeds))]
     public void Plan_IsDeterministicAndIndependentOfTheOrderOfPathsReferencesAndTopLevel(string name, int seed)
     {
-        var strategy = LayerStrategies.Create(name);
+        var strategy = BuiltInStrategies.Create(name);
         var random = new Random(seed + 100);
         for (var round = 0; round < 12; round++)
         {
@@ -78,7 +78,7 @@ public class StrategyPropertyTests
     public void Plan_OfAnEmptyGraph_HasNoLayers_AndABudgetBelowOneIsRejected(string name, int seed)
     {
         _ = seed;
-        var strategy = LayerStrategies.Create(name);
+        var strategy = BuiltInStrategies.Create(name);
 
         Assert.Empty(strategy.Plan(new RuntimeGraph([], []), new LayeringContext(5, Popularity.Empty)).Layers);
         Assert.Throws<ArgumentOutOfRangeException>(() => strategy.Plan(

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using Microsoft.Extensions.DependencyInjection;
 using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Layering;
 using Nixery.Layering;
@@ -20,7 +21,16 @@ public class LayeringBenchmarks
 {
     private RuntimeGraph _graph = null!;
     private LayeringContext _context = null!;
-    private readonly Dictionary<string, ILayerStrategy> _strategies = LayerStrategies.Names.ToDictionary(n => n, LayerStrategies.Create);
+    private readonly Dictionary<string, ILayerStrategy> _strategies = BuiltIn();
+
+    // The strategies as the engine registers them, with their default settings.
+    private static Dictionary<string, ILayerStrategy> BuiltIn()
+    {
+        var services = new ServiceCollection();
+        services.AddNixery();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetServices<ILayerStrategy>().ToDictionary(s => s.Name);
+    }
 
     /// <summary>Which input.</summary>
     [Params("closure-5000", "whole-graph")]

@@ -52,9 +52,9 @@ public class PackingBenchmarks
 
     private async Task<long> PackAsync(string name, PackingOptions options)
     {
-        var store = new FileSystemBlobStore(
+        var store = new BlobStore(new FileSystemStorage(
             Options.Create(new FileSystemStorageOptions { Path = Path.Combine(_work, Guid.NewGuid().ToString("N")) }),
-            NullLogger<FileSystemBlobStore>.Instance);
+            NullLogger<FileSystemStorage>.Instance));
         var packer = new LayerPacker(store, Options.Create(options), NullLogger<LayerPacker>.Instance);
         var layer = await packer.PackStorePathsAsync([PackingInput.Directory]);
         PackingInput.RecordCompressedSize(name, layer.Size);

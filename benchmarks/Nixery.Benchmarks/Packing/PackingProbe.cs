@@ -16,7 +16,7 @@ public static class PackingProbe
         var root = Directory.CreateTempSubdirectory("nixery-probe-");
         try
         {
-            var store = new FileSystemBlobStore(Options.Create(new FileSystemStorageOptions { Path = root.FullName, FlushToDisk = Environment.GetEnvironmentVariable("PROBE_FSYNC") != "0" }), NullLogger<FileSystemBlobStore>.Instance);
+            var store = new BlobStore(new FileSystemStorage(Options.Create(new FileSystemStorageOptions { Path = root.FullName, FlushToDisk = Environment.GetEnvironmentVariable("PROBE_FSYNC") != "0" }), NullLogger<FileSystemStorage>.Instance));
             var packer = new LayerPacker(store, Options.Create(new PackingOptions { CompressionLevel = level, ChunkSize = chunkKiB * 1024 }), NullLogger<LayerPacker>.Instance);
             var input = PackingInput.ContentBytes();
             var stopwatch = Stopwatch.StartNew();

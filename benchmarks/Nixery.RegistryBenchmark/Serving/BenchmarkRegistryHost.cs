@@ -4,8 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Nixery.AspNetCore.Registry;
-using Nixery.Core.DependencyInjection;
+using Nixery.Core;
 using Nixery.Core.Nix;
 
 namespace Nixery.RegistryBenchmark.Serving;

@@ -4,12 +4,21 @@ using Nixery.Abstractions.Requests;
 
 namespace Nixery.Abstractions.Sources;
 
-/// <summary>A package set rendered for Nix: how to import it, and whether it is pinned to one revision.</summary>
-/// <param name="Kind">How Nix obtains it: <c>path</c>, <c>git</c> or <c>tarball</c>.</param>
-/// <param name="Arguments">The arguments for that kind (e.g. <c>url</c>, <c>ref</c>, <c>rev</c>, <c>path</c>).</param>
+/// <summary>
+/// A package set rendered for Nix: a Nix function that evaluates to the package set, the arguments it is called with,
+/// and whether the set is pinned to one revision.
+/// </summary>
+/// <param name="Expression">
+/// A Nix function of <c>{ system, arguments }</c> that returns the package set (an attribute set of derivations, nested
+/// sets allowed) for <c>system</c> (e.g. <c>x86_64-linux</c>); <c>arguments</c> is <paramref name="Arguments"/> as an
+/// attribute set of strings. For example <c>{ system, arguments }: import (builtins.fetchGit { inherit (arguments) url ref; }) { inherit system; }</c>.
+/// The text is the source's own, constant for its kind; anything that comes from configuration or from a request goes in
+/// <paramref name="Arguments"/>, which reach Nix as JSON, never as Nix code.
+/// </param>
+/// <param name="Arguments">The values the expression needs (e.g. <c>url</c>, <c>ref</c>, <c>rev</c>, <c>path</c>).</param>
 /// <param name="Identity">A stable description of exactly this package set, e.g. <c>git file:///repo rev 1a2b…</c>.</param>
 /// <param name="IsPinned">True when the set can never change (a git commit, a channel pinned to a commit), so its images may be cached.</param>
-public sealed record PackageSetReference(string Kind, IReadOnlyDictionary<string, string> Arguments, string Identity, bool IsPinned)
+public sealed record PackageSetReference(string Expression, IReadOnlyDictionary<string, string> Arguments, string Identity, bool IsPinned)
 {
     /// <summary>
     /// The cache key of an image built from this set: package set, architecture and packages.
@@ -17,6 +26,7 @@ public sealed record PackageSetReference(string Kind, IReadOnlyDictionary<string
     /// </summary>
     public string? CacheKey(ImageRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (!IsPinned) return null;
         var text = $"{Identity}\n{request.Architecture.NixSystem}\n{string.Join('\n', request.Packages)}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

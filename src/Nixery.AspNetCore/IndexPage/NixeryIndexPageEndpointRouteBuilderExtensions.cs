@@ -1,13 +1,13 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Sources;
 using Nixery.Core;
+using Nixery.AspNetCore.IndexPage;
 using Nixery.Core.Building;
 
-namespace Nixery.AspNetCore.IndexPage;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the registry's index page.</summary>
 public static class NixeryIndexPageEndpointRouteBuilderExtensions
@@ -22,9 +22,9 @@ public static class NixeryIndexPageEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var source = services.GetService<IPackageSource>()
-            ?? throw new InvalidOperationException("MapNixeryIndexPage() needs the Nixery engine with a package source: call services.AddNixery().Use…PackageSource(…)");
-        var failures = services.GetRequiredService<BuildFailureLog>();
+        var failures = services.GetService<BuildFailureLog>()
+            ?? throw new InvalidOperationException("MapNixeryIndexPage() needs the Nixery engine: call services.AddNixery() before building the app.");
+        var source = services.GetRequiredService<IPackageSource>();
         var options = services.GetRequiredService<IOptions<NixeryOptions>>().Value;
         var page = new IndexPageRenderer(source, failures, options);
         return endpoints.MapGet(pattern, (HttpContext context) => Results.Content(page.Render(context.Request.Host), "text/html; charset=utf-8"))

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Nixery.Core.Images;
+using Nixery.Abstractions.Oci;
 
 namespace Nixery.AspNetCore.Registry;
 
@@ -14,7 +14,7 @@ internal static class ManifestDocument
         MediaTypes.OciManifest,
         MediaTypes.DockerManifest,
         MediaTypes.OciIndex,
-        "application/vnd.docker.distribution.manifest.list.v2+json",
+        MediaTypes.DockerManifestList,
     ];
 
     /// <summary>The manifest media type the JSON declares, or null when the bytes are not a manifest.</summary>

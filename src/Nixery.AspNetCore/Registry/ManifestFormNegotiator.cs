@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Primitives;
-using Nixery.Core.Images;
+using Nixery.Abstractions.Oci;
 
 namespace Nixery.AspNetCore.Registry;
 

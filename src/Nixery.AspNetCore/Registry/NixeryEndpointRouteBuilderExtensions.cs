@@ -1,16 +1,16 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
+using Nixery.AspNetCore.Registry;
 using Nixery.Core;
+using Nixery.Core.Building;
 
-namespace Nixery.AspNetCore.Registry;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the registry API onto a host's endpoints.</summary>
 public static class NixeryEndpointRouteBuilderExtensions
@@ -21,36 +21,28 @@ public static class NixeryEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the pull side of the OCI Distribution API under <c>/v2</c>: the version check, manifests by tag (built on
     /// demand) and by digest, blobs with ranges, and tag lists; push and delete answer <c>405 UNSUPPORTED</c>.
-    /// Needs the engine from <c>services.AddNixery()</c> with a package source and a blob store; the registry's own
-    /// options come from <see cref="NixeryRegistryOptions"/> (<c>services.Configure&lt;NixeryRegistryOptions&gt;</c>).
+    /// Needs the engine from <c>services.AddNixery()</c> with a package source and a storage backend; how long built images
+    /// are remembered comes from <see cref="NixeryRegistryOptions"/> (<c>Nixery:Registry</c>).
     /// </summary>
     /// <returns>The <c>/v2</c> route group, for the host's authorization, rate limiting or CORS.</returns>
-    /// <exception cref="InvalidOperationException">The engine's services are missing.</exception>
+    /// <exception cref="InvalidOperationException">The engine's services are missing, or no package source or storage is configured.</exception>
     /// <exception cref="OptionsValidationException">The registry's or the engine's options are not valid.</exception>
     public static RouteGroupBuilder MapNixery(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var builder = services.GetService<IImageBuilder>();
-        var store = services.GetService<IBlobStore>();
-        if (builder is null || store is null)
-            throw new InvalidOperationException(
-                "MapNixery() needs the Nixery engine: call services.AddNixery() and choose a blob store on its builder " +
-                "(e.g. .UseFileSystemStorage(path)) before building the app." +
-                (builder is null ? " IImageBuilder is not registered." : " IBlobStore is not registered."));
+        var builds = services.GetService<RecentBuilds>()
+            ?? throw new InvalidOperationException(
+                "MapNixery() needs the Nixery engine: call services.AddNixery() (and choose a package source and a storage backend) before building the app.");
 
-        var options = services.GetService<IOptions<NixeryRegistryOptions>>()?.Value ?? new NixeryRegistryOptions();
-        NixeryRegistryOptionsValidator.ThrowIfInvalid(options); // mapping happens at start: a bad setting stops it here
+        // Mapping happens at start: a bad setting or a missing choice stops it here, with the message that names it.
         var engineOptions = services.GetRequiredService<IOptions<NixeryOptions>>().Value;
-        var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        _ = services.GetRequiredService<IImageBuilder>();
         var handlers = new RegistryEndpoints(
-            new RecentBuilds(builder, options, time, stopping),
-            // Both forms of each remembered image.
-            new ManifestBytesCache(2 * options.MaxRecentBuilds),
-            store,
+            builds,
+            services.GetRequiredService<IBlobStore>(),
             engineOptions.Requests,
-            services.GetService<IPackageSource>(),
+            services.GetRequiredService<IPackageSource>(),
             services.GetRequiredService<ILogger<RegistryEndpoints>>());
 
         var group = endpoints.MapGroup("/v2");

@@ -7,13 +7,13 @@ using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
+using Nixery.Core.Building;
 
 namespace Nixery.AspNetCore.Registry;
 
-/// <summary>The request handlers behind <see cref="NixeryEndpointRouteBuilderExtensions.MapNixery"/>.</summary>
+/// <summary>The request handlers behind <see cref="Microsoft.AspNetCore.Builder.NixeryEndpointRouteBuilderExtensions.MapNixery"/>.</summary>
 internal sealed partial class RegistryEndpoints(
     RecentBuilds builds,
-    ManifestBytesCache manifests,
     IBlobStore store,
     ImageRequestOptions requestOptions,
     IPackageSource? source,
@@ -89,9 +89,8 @@ internal sealed partial class RegistryEndpoints(
             if (manifest is null)
                 return (RegistryError.ManifestUnknown($"manifest unknown to registry: {reference}", json => json.WriteStringValue(reference)),
                     "unknown-digest", null);
-            var (bytes, mediaType) = manifest.Value;
-            var body = HttpMethods.IsHead(context.Request.Method) ? null : new MemoryStream(bytes, writable: false);
-            return (new ManifestResult(mediaType, digest, bytes.Length, body), "by-digest", reference);
+            var body = HttpMethods.IsHead(context.Request.Method) ? null : new MemoryStream(manifest.Content, writable: false);
+            return (new ManifestResult(manifest.MediaType, digest, manifest.Size, body), "by-digest", reference);
         }
 
         try
@@ -115,18 +114,8 @@ internal sealed partial class RegistryEndpoints(
                     var form = ManifestFormNegotiator.Negotiate(context.Request.Headers.Accept);
                     var manifest = form == ManifestForm.Oci ? image.OciManifest : image.DockerManifest;
                     var outcome = shared ? "recent-build" : "built";
-                    if (HttpMethods.IsHead(context.Request.Method))
-                        return (new ManifestResult(manifest.MediaType, manifest.Digest, manifest.Size, null), outcome, manifest.Digest.ToString());
-                    if (!manifests.TryGet(manifest.Digest, out var bytes, out _))
-                    {
-                        var stored = await ReadStoredManifestAsync(manifest.Digest, cancellationToken).ConfigureAwait(false);
-                        if (stored is null)
-                            return (RegistryError.ManifestUnknown($"the manifest {manifest.Digest} of this image is no longer stored; pull again"),
-                                "manifest-missing", null);
-                        bytes = stored.Value.Bytes;
-                    }
-                    return (new ManifestResult(manifest.MediaType, manifest.Digest, bytes.Length, new MemoryStream(bytes, writable: false)),
-                        outcome, manifest.Digest.ToString());
+                    var body = HttpMethods.IsHead(context.Request.Method) ? null : new MemoryStream(manifest.Content, writable: false);
+                    return (new ManifestResult(manifest.MediaType, manifest.Digest, manifest.Size, body), outcome, manifest.Digest.ToString());
 
                 default:
                     throw new InvalidOperationException($"unexpected build result {built.GetType().Name}");
@@ -154,11 +143,11 @@ internal sealed partial class RegistryEndpoints(
     }
 
     /// <summary>
-    /// The bytes and media type of a stored manifest (from memory once read), or null when the digest names no manifest.
+    /// A stored manifest by digest (from memory when recently built or read), or null when the digest names no manifest.
     /// </summary>
-    private async Task<(byte[] Bytes, string MediaType)?> ReadStoredManifestAsync(Digest digest, CancellationToken cancellationToken)
+    private async Task<StoredManifest?> ReadStoredManifestAsync(Digest digest, CancellationToken cancellationToken)
     {
-        if (manifests.TryGet(digest, out var cached, out var cachedType)) return (cached, cachedType);
+        if (builds.TryGetManifest(digest, out var known)) return known;
         var info = await store.StatAsync(digest, cancellationToken).ConfigureAwait(false);
         if (info is null || info.Size > ManifestDocument.MaxSize) return null;
         var stream = await store.OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
@@ -167,10 +156,13 @@ internal sealed partial class RegistryEndpoints(
         {
             var bytes = new byte[info.Size];
             await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+            // Read to the end, so that the store checks the bytes against the digest.
+            if (await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) != 0) return null;
             var mediaType = ManifestDocument.MediaTypeOf(bytes);
             if (mediaType is null) return null;
-            manifests.Add(digest, bytes, mediaType);
-            return (bytes, mediaType);
+            var manifest = new StoredManifest(digest, mediaType, bytes);
+            builds.RememberManifest(manifest);
+            return manifest;
         }
     }
 
@@ -183,18 +175,12 @@ internal sealed partial class RegistryEndpoints(
         var cancellationToken = context.RequestAborted;
         var response = context.Response;
         var isHead = HttpMethods.IsHead(context.Request.Method);
-        if (store is IBlobRedirector redirector)
+        // Only stored blobs are redirected, so an unknown digest still gets the registry's BLOB_UNKNOWN.
+        var location = await store.GetRedirectAsync(digest, isHead ? HttpMethod.Head : HttpMethod.Get, cancellationToken).ConfigureAwait(false);
+        if (location is not null)
         {
-            // Redirect only to blobs that exist, so an unknown digest still gets the registry's BLOB_UNKNOWN.
-            if (await store.StatAsync(digest, cancellationToken).ConfigureAwait(false) is null)
-                return RegistryError.BlobUnknown(reference);
-            var location = await redirector.GetRedirectAsync(digest, isHead ? HttpMethod.Head : HttpMethod.Get, cancellationToken)
-                .ConfigureAwait(false);
-            if (location is not null)
-            {
-                response.Headers[RegistryHeaders.ContentDigest] = reference;
-                return Results.Redirect(location.AbsoluteUri, permanent: false, preserveMethod: true);
-            }
+            response.Headers[RegistryHeaders.ContentDigest] = reference;
+            return Results.Redirect(location.AbsoluteUri, permanent: false, preserveMethod: true);
         }
 
         if (isHead)

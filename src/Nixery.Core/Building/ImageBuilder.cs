@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Layering;
+using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
@@ -17,10 +18,10 @@ namespace Nixery.Core.Building;
 /// The whole flow of one image: package set, Nix closure, layer plan, packed layers, config and manifests.
 /// Everything after the Nix call is content-addressed, so work done once is not done again.
 /// </summary>
-public sealed partial class ImageBuilder(
+internal sealed partial class ImageBuilder(
     IPackageSource packageSource,
     INixClient nix,
-    ILayerStrategy strategy,
+    LayerStrategyCatalog strategies,
     LayerPacker packer,
     IBlobStore store,
     PopularityLoader popularity,
@@ -42,11 +43,16 @@ public sealed partial class ImageBuilder(
 
         var packageSet = packageSource.Resolve(request.Tag);
         var cacheKey = packageSet.CacheKey(request);
-        if (cacheKey is not null && await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false) is { } cached)
+        if (cacheKey is not null)
         {
-            NixeryDiagnostics.ImagesServedFromCache.Add(1);
-            LogCacheHit(request.Name, request.Tag, cached.OciManifest.Digest.ToString());
-            return cached;
+            var (cached, unusable) = await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false);
+            if (cached is not null)
+            {
+                NixeryDiagnostics.ImagesServedFromCache.Add(1);
+                LogCacheHit(request.Name, request.Tag, cached.OciManifest.Digest.ToString());
+                return cached;
+            }
+            if (unusable is not null) LogCacheRecordUnusable(request.Name, request.Tag, cacheKey, unusable);
         }
 
         // Only real builds take a slot: cache hits above never wait behind them.
@@ -94,7 +100,7 @@ public sealed partial class ImageBuilder(
                 alwaysPopular.Add(graph.TopLevel[i]);
 
         var context = new LayeringContext(settings.LayerBudget, await popularity.GetAsync(cancellationToken).ConfigureAwait(false), alwaysPopular);
-        var plan = strategy.Plan(graph, context);
+        var plan = strategies.Selected.Plan(graph, context);
 
         var layers = new List<LayerDescriptor>(plan.Layers.Count + 1);
         foreach (var group in plan.Layers)
@@ -102,15 +108,23 @@ public sealed partial class ImageBuilder(
         layers.Add(await packer.PackSymlinkLayerAsync(graph.TopLevel, cancellationToken).ConfigureAwait(false));
 
         var config = await store.PutAsync(ImageDocuments.Config(request, layers, settings.Images), cancellationToken).ConfigureAwait(false);
-        var oci = await store.PutAsync(ImageDocuments.Manifest(oci: true, config, layers), cancellationToken).ConfigureAwait(false);
-        var docker = await store.PutAsync(ImageDocuments.Manifest(oci: false, config, layers), cancellationToken).ConfigureAwait(false);
-        return new BuiltImage(request, config, layers,
-            new StoredManifest(oci.Digest, MediaTypes.OciManifest, oci.Size),
-            new StoredManifest(docker.Digest, MediaTypes.DockerManifest, docker.Size));
+        var oci = await StoreManifestAsync(ImageDocuments.Manifest(oci: true, config, layers), MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+        var docker = await StoreManifestAsync(ImageDocuments.Manifest(oci: false, config, layers), MediaTypes.DockerManifest, cancellationToken).ConfigureAwait(false);
+        return new BuiltImage(request, config, layers, oci, docker);
+    }
+
+    // The image carries its manifests' bytes: the registry serves them without reading them back.
+    private async Task<StoredManifest> StoreManifestAsync(byte[] content, string mediaType, CancellationToken cancellationToken)
+    {
+        var stored = await store.PutAsync(content, cancellationToken).ConfigureAwait(false);
+        return new StoredManifest(stored.Digest, mediaType, content);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Image {Image}:{Tag} served from cache as {ManifestDigest}")]
     private partial void LogCacheHit(string image, string tag, string manifestDigest);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Image}:{Tag}: the cached image {CacheKey} cannot be used ({Problem}); building it again")]
+    private partial void LogCacheRecordUnusable(string image, string tag, string cacheKey, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Image {Image}: packages not found: {MissingPackages}")]
     private partial void LogPackagesNotFound(string image, string missingPackages);

@@ -1,51 +1,66 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Building;
-using Nixery.Abstractions.Layering;
+using Nixery.Abstractions.Sources;
+using Nixery.Abstractions.Storage;
+using Nixery.Core;
 using Nixery.Core.Building;
 using Nixery.Core.Layering;
 using Nixery.Core.Nix;
 using Nixery.Core.Packing;
+using Nixery.Core.Sources;
 using Nixery.Core.Storage;
 using Nixery.Layering;
 
-namespace Nixery.Core.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the Nixery image engine to a host's services.</summary>
 public static class NixeryServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the image engine (<see cref="IImageBuilder"/>) with the layering strategy named by
-    /// <see cref="NixeryOptions.LayerStrategy"/> (the original's when unset). Options are bound
-    /// from <paramref name="configuration"/> when given: the section itself for <see cref="NixeryOptions"/>, and its
-    /// <c>Nix</c>, <c>Packing</c> and <c>FileSystemStorage</c> children. Pick a package source and a blob store on
-    /// the returned builder. Every option is validated when the host starts (<c>ValidateOnStart</c>), with messages that
-    /// name the setting by its configuration key (e.g. <c>Nixery:LayerBudget must be between 1 and 124</c>).
+    /// Adds the image engine (<see cref="IImageBuilder"/>, its blob store and its memo of recent builds) with the built-in
+    /// layering strategies. Settings are bound from <paramref name="configuration"/> when given (e.g. the <c>Nixery</c>
+    /// section): <see cref="NixeryOptions"/> from the section itself (with the package source in <c>PackageSource</c>),
+    /// and its children <c>Nix</c>, <c>Packing</c>, <c>Registry</c>, <c>FileSystemStorage</c> and
+    /// <c>Layering:&lt;strategy&gt;</c>. With <c>PackageSource:Path|Repository|Channel</c> and
+    /// <c>FileSystemStorage:Path</c> set, nothing else is needed; otherwise choose a package source and a storage backend
+    /// on the returned builder (a choice in code takes precedence). Every setting is validated when the host starts, with
+    /// messages that name it by its configuration key (e.g. <c>Nixery:LayerBudget must be between 1 and 124</c>).
     /// </summary>
-    public static NixeryBuilder AddNixery(this IServiceCollection services, IConfiguration? configuration = null)
+    public static INixeryBuilder AddNixery(this IServiceCollection services, IConfiguration? configuration = null)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        // Messages name settings by their configuration key, e.g. "Nixery:Nix:Timeout".
+        var section = configuration is IConfigurationSection { Path: { Length: > 0 } path } ? path : "Nixery";
+        services.TryAddSingleton(new NixeryConfiguration(configuration, section));
+
         var options = services.AddOptions<NixeryOptions>();
         var nix = services.AddOptions<NixOptions>();
         var packing = services.AddOptions<PackingOptions>();
+        var registry = services.AddOptions<NixeryRegistryOptions>();
         var storage = services.AddOptions<FileSystemStorageOptions>();
-        // Messages name settings by their configuration key, e.g. "Nixery:Nix:Timeout".
-        var section = configuration is IConfigurationSection { Path: { Length: > 0 } path } ? path : "Nixery";
         if (configuration is not null)
         {
             options.Bind(configuration);
             nix.Bind(configuration.GetSection("Nix"));
             packing.Bind(configuration.GetSection("Packing"));
+            registry.Bind(configuration.GetSection("Registry"));
             storage.Bind(configuration.GetSection("FileSystemStorage"));
         }
 
         options.ValidateOnStart();
         nix.ValidateOnStart();
         packing.ValidateOnStart();
+        registry.ValidateOnStart();
+        storage.ValidateOnStart();
         services.AddSingleton<IValidateOptions<NixeryOptions>>(new NixeryOptionsValidator(section));
+        services.AddSingleton<IValidateOptions<NixeryOptions>, LayerStrategyNameValidator>();
         services.AddSingleton<IValidateOptions<NixOptions>>(new NixOptionsValidator(section + ":Nix"));
         services.AddSingleton<IValidateOptions<PackingOptions>>(new PackingOptionsValidator(section + ":Packing"));
+        services.AddSingleton<IValidateOptions<NixeryRegistryOptions>>(new NixeryRegistryOptionsValidator(section + ":Registry"));
+        services.AddSingleton<IValidateOptions<FileSystemStorageOptions>>(new FileSystemStorageOptionsValidator(section + ":FileSystemStorage"));
 
         services.AddLogging();
         services.AddHttpClient();
@@ -54,12 +69,30 @@ public static class NixeryServiceCollectionExtensions
         services.TryAddSingleton<BuildGate>();
         services.TryAddSingleton<BuildFailureLog>();
         services.TryAddSingleton<PopularityLoader>();
-        // Nixery:LayerStrategy picks a strategy by name; UseLayerStrategy(...) replaces this registration.
-        services.TryAddSingleton<ILayerStrategy>(provider =>
-            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<NixeryOptions>>().Value.LayerStrategy is { Length: > 0 } name
-                ? LayerStrategies.Create(name)
-                : new PopularityDominatorStrategy());
+        services.TryAddSingleton<LayerStrategyCatalog>();
         services.TryAddSingleton<IImageBuilder, ImageBuilder>();
-        return new NixeryBuilder(services, section);
+        services.TryAddSingleton<RecentBuilds>();
+        services.TryAddSingleton<IBlobStore, BlobStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageStartupCheck>());
+
+        // What configuration chooses, unless code chooses otherwise (Use… replaces these registrations).
+        services.TryAddSingleton<IPackageSource>(provider =>
+            provider.GetRequiredService<IOptions<NixeryOptions>>().Value.PackageSource.Create()
+            ?? throw new InvalidOperationException(
+                $"no package source is configured: set {section}:PackageSource:Path, :Repository or :Channel, or choose one in code (UsePathPackageSource, UseGitPackageSource, UseChannelPackageSource, UsePackageSource)"));
+        services.TryAddSingleton<IStorageBackend>(provider =>
+            provider.GetRequiredService<IOptions<FileSystemStorageOptions>>().Value.Path is { Length: > 0 }
+                ? ActivatorUtilities.CreateInstance<FileSystemStorage>(provider)
+                : throw new InvalidOperationException(
+                    $"no storage backend is configured: set {section}:FileSystemStorage:Path, or choose one in code (UseFileSystemStorage, UseGcsStorage, UseStorage<T>, …)"));
+
+        var builder = new NixeryBuilder(services);
+        builder.AddLayerStrategy<PopularityDominatorStrategy, PopularityDominatorOptions>(PopularityDominatorStrategy.StrategyName);
+        builder.AddLayerStrategy<EconomyStrategy, EconomyOptions>(EconomyStrategy.StrategyName);
+        builder.AddLayerStrategy<PopularityContestStrategy>();
+        builder.AddLayerStrategy<SizeAnchoredStrategy>();
+        builder.AddLayerStrategy<SingleLayerStrategy>();
+        builder.AddLayerStrategy<PerPathStrategy>();
+        return builder;
     }
 }

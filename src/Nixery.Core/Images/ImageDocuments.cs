@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Requests;

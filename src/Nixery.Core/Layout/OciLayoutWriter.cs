@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Storage;
 using Nixery.Core.Images;

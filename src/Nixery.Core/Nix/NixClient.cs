@@ -72,15 +72,13 @@ public sealed partial class NixClient : INixClient
         ImageRequest request, PackageSetReference packageSet, CancellationToken cancellationToken)
     {
         var expression = await NixExpression.EnsureWrittenAsync(_options.StateDirectory, cancellationToken).ConfigureAwait(false);
-        var arguments = new ResolveArguments(
-            new ResolveSource(packageSet.Kind, packageSet.Arguments),
-            request.Architecture.NixSystem,
-            request.Packages);
+        var arguments = new ResolveArguments(packageSet.Arguments, request.Architecture.NixSystem, request.Packages);
         var json = JsonSerializer.Serialize(arguments, NixJsonContext.Default.ResolveArguments);
 
+        // The source's expression goes in as Nix (--arg), everything that came from configuration or the request as JSON.
         var result = await _nix.RunAsync(
             "nix-instantiate",
-            ["--eval", "--strict", "--json", "--read-write-mode", expression, "--argstr", "argsJson", json],
+            ["--eval", "--strict", "--json", "--read-write-mode", expression, "--arg", "packageSet", packageSet.Expression, "--argstr", "argsJson", json],
             NixFailureKind.Evaluation,
             cancellationToken).ConfigureAwait(false);
 

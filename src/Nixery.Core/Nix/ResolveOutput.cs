@@ -21,16 +21,11 @@ internal sealed record PathInfo(
     [property: JsonPropertyName("references")] IReadOnlyList<string>? References,
     [property: JsonPropertyName("valid")] bool? Valid);
 
-/// <summary>The arguments <c>resolve.nix</c> takes, as JSON.</summary>
+/// <summary>The arguments <c>resolve.nix</c> takes as JSON (the package set's expression comes beside them, as Nix).</summary>
 internal sealed record ResolveArguments(
-    [property: JsonPropertyName("source")] ResolveSource Source,
+    [property: JsonPropertyName("arguments")] IReadOnlyDictionary<string, string> Arguments,
     [property: JsonPropertyName("system")] string System,
     [property: JsonPropertyName("packages")] IReadOnlyList<string> Packages);
-
-/// <summary>The package set, as <c>resolve.nix</c> takes it.</summary>
-internal sealed record ResolveSource(
-    [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("arguments")] IReadOnlyDictionary<string, string> Arguments);
 
 /// <summary>One derivation the popularity expression found: its .drv and its output path.</summary>
 internal sealed record PopularityPackage(

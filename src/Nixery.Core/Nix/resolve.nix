@@ -1,33 +1,20 @@
 # Resolves requested package names in a package set to derivations, for Nixery for .NET.
 #
-# Called as: nix-instantiate --eval --strict --json --read-write-mode resolve.nix --argstr argsJson '<json>'
-# where the JSON is { "source": { "kind": "path|git|tarball", "arguments": { ... } },
-#                     "system": "x86_64-linux", "packages": [ "hello", "python3packages.requests" ] }.
+# Called as: nix-instantiate --eval --strict --json --read-write-mode resolve.nix \
+#              --arg packageSet '<Nix function>' --argstr argsJson '<json>'
+# where the function is the package source's own (PackageSetReference.Expression): it takes
+# { system, arguments } and returns the package set; and the JSON is
+#   { "arguments": { ... strings for the function ... }, "system": "x86_64-linux",
+#     "packages": [ "hello", "python3packages.requests" ] }.
 # Returns { "notFound": [ names ], "packages": [ { name, drvPath, outputPath, outputName } ] };
 # "packages" is empty when anything is missing, so nothing is instantiated in vain.
 #
 # Deliberately no builtins.tryEval: a missing attribute is found with hasAttr, and a package that
 # throws must fail the evaluation with Nix's own message instead of looking "not found".
-{ argsJson }:
+{ argsJson, packageSet }:
 let
   args = builtins.fromJSON argsJson;
-  source = args.source;
-  sourceArgs = source.arguments;
-  hasArg = name: builtins.hasAttr name sourceArgs;
-  optionalArg = name: if hasArg name then { ${name} = sourceArgs.${name}; } else { };
-
-  location =
-    if source.kind == "path" then sourceArgs.path
-    else if source.kind == "git" then
-      builtins.fetchGit ({ url = sourceArgs.url; }
-        // optionalArg "ref"
-        # A commit may sit on any branch; without allRefs Nix only looks at the default one.
-        // (if hasArg "rev" then { rev = sourceArgs.rev; allRefs = true; } else { }))
-    else if source.kind == "tarball" then
-      builtins.fetchTarball ({ url = sourceArgs.url; } // optionalArg "sha256")
-    else throw "nixery: unknown package source kind '${source.kind}'";
-
-  pkgs = import location { inherit (args) system; };
+  pkgs = packageSet { inherit (args) system arguments; };
 
   # Nix has no builtins.toLower; this is what nixpkgs' lib.toLower does.
   upperChars = [ "A" "B" "C" "D" "E" "F" "G" "H" "I" "J" "K" "L" "M" "N" "O" "P" "Q" "R" "S" "T" "U" "V" "W" "X" "Y" "Z" ];

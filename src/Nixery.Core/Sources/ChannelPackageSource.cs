@@ -13,8 +13,8 @@ namespace Nixery.Core.Sources;
 /// </remarks>
 public sealed class ChannelPackageSource : IPackageSource
 {
-    /// <summary>The <see cref="PackageSetReference.Kind"/> this source renders.</summary>
-    public const string Kind = "tarball";
+    /// <summary>The Nix function this source renders: the tarball fetched, then imported.</summary>
+    public const string Expression = "{ system, arguments }: import (builtins.fetchTarball { inherit (arguments) url; }) { inherit system; }";
 
     /// <summary>GitHub's archive of nixpkgs; <c>{0}</c> is the channel or commit.</summary>
     public const string DefaultUrlTemplate = "https://github.com/NixOS/nixpkgs/archive/{0}.tar.gz";
@@ -45,7 +45,7 @@ public sealed class ChannelPackageSource : IPackageSource
 
     /// <inheritdoc />
     public PackageSetReference Resolve(string tag) => new(
-        Kind,
+        Expression,
         new Dictionary<string, string> { ["url"] = Url },
         $"tarball {Url}",
         IsPinned);

@@ -32,8 +32,18 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
     private Task<IReadOnlyList<string>>? _tags;
     private long _tagsStarted;
 
-    /// <summary>The <see cref="PackageSetReference.Kind"/> this source renders.</summary>
-    public const string Kind = "git";
+    /// <summary>
+    /// The Nix function this source renders: the revision fetched with <c>builtins.fetchGit</c> (by <c>ref</c>, or by
+    /// <c>rev</c> with <c>allRefs</c>, since a commit may sit on any branch and Nix otherwise looks only at the default one),
+    /// then imported.
+    /// </summary>
+    public const string Expression = """
+        { system, arguments }:
+        import (builtins.fetchGit ({ inherit (arguments) url; }
+          // (if arguments ? ref then { inherit (arguments) ref; } else { })
+          // (if arguments ? rev then { inherit (arguments) rev; allRefs = true; } else { })))
+          { inherit system; }
+        """;
 
     /// <summary>Creates a source for the repository at <paramref name="url"/> (any URL git and Nix accept, e.g. <c>file:///srv/pkgs</c>).</summary>
     /// <param name="url">The repository URL.</param>
@@ -143,7 +153,7 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
         {
             var rev = tag.ToLowerInvariant();
             return new PackageSetReference(
-                Kind,
+                Expression,
                 new Dictionary<string, string> { ["url"] = Url, ["rev"] = rev },
                 $"git {Url} rev {rev}",
                 IsPinned: true);
@@ -151,7 +161,7 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
 
         var gitRef = tag == ImageRequest.LatestTag ? "HEAD" : RefPrefix + tag;
         return new PackageSetReference(
-            Kind,
+            Expression,
             new Dictionary<string, string> { ["url"] = Url, ["ref"] = gitRef },
             $"git {Url} ref {gitRef}",
             IsPinned: false);

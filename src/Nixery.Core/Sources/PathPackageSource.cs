@@ -8,8 +8,8 @@ namespace Nixery.Core.Sources;
 /// </summary>
 public sealed class PathPackageSource : IPackageSource
 {
-    /// <summary>The <see cref="PackageSetReference.Kind"/> this source renders.</summary>
-    public const string Kind = "path";
+    /// <summary>The Nix function this source renders: the set's <c>default.nix</c> (or the file) imported as it is.</summary>
+    public const string Expression = "{ system, arguments }: import arguments.path { inherit system; }";
 
     /// <summary>Creates a source for the package set at <paramref name="path"/>; relative paths are made absolute now.</summary>
     public PathPackageSource(string path)
@@ -28,7 +28,7 @@ public sealed class PathPackageSource : IPackageSource
     /// <inheritdoc />
     /// <remarks>The tag does not select anything for a local path.</remarks>
     public PackageSetReference Resolve(string tag) => new(
-        Kind,
+        Expression,
         new Dictionary<string, string> { ["path"] = FullPath },
         $"path {FullPath}",
         IsPinned: false);

@@ -1,6 +1,6 @@
 namespace Nixery.Core.Storage;
 
-/// <summary>Settings of <see cref="FileSystemBlobStore"/>.</summary>
+/// <summary>Settings of <see cref="FileSystemStorage"/>.</summary>
 public sealed class FileSystemStorageOptions
 {
     /// <summary>The directory that holds <c>blobs/</c>, <c>records/</c> and <c>staging/</c>. Required.</summary>

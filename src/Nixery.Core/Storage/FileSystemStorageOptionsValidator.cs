@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace Nixery.Core.Storage;
 
 /// <summary>
-/// Checks <see cref="FileSystemStorageOptions"/> at start: the path is given and the directory exists or can be
-/// created (it is created here, as the store would on its first use), and the stale staging age is positive.
+/// Checks <see cref="FileSystemStorageOptions"/> at start: a path that is given names a directory that exists or can be
+/// created (it is created here, as the backend would on its first use), and the stale staging age is positive. An empty
+/// path is no error here: another backend may be in use (without one, the engine says that none is configured).
 /// </summary>
 internal sealed class FileSystemStorageOptionsValidator(string section) : IValidateOptions<FileSystemStorageOptions>
 {
@@ -13,11 +14,7 @@ internal sealed class FileSystemStorageOptionsValidator(string section) : IValid
         var failures = new List<string>();
         if (options.StaleStagingAge <= TimeSpan.Zero)
             failures.Add($"{section}:StaleStagingAge must be positive, not {options.StaleStagingAge}");
-        if (string.IsNullOrWhiteSpace(options.Path))
-        {
-            failures.Add($"{section}:Path must name the directory that holds the blobs");
-        }
-        else
+        if (!string.IsNullOrWhiteSpace(options.Path))
         {
             try
             {

@@ -6,6 +6,9 @@ namespace Nixery.Storage.Gcs.Api;
 /// <summary>The parts of a Cloud Storage object resource this store uses.</summary>
 internal sealed record GcsObject(string Name, long Generation, long Size, string? Md5Hash, IReadOnlyDictionary<string, string> Metadata)
 {
+    /// <summary>When the object was last written (<c>updated</c>), when the server says.</summary>
+    public DateTimeOffset? Updated { get; init; }
+
     public static GcsObject Parse(JsonElement json)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -17,7 +20,11 @@ internal sealed record GcsObject(string Name, long Generation, long Size, string
             Number(json, "generation"),
             Number(json, "size"),
             json.TryGetProperty("md5Hash", out var md5) ? md5.GetString() : null,
-            metadata);
+            metadata)
+        {
+            Updated = json.TryGetProperty("updated", out var updated) && updated.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(updated.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when) ? when : null,
+        };
     }
 
     /// <summary>The JSON API writes 64-bit numbers as strings.</summary>

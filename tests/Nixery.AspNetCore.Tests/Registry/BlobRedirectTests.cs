@@ -7,32 +7,32 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Storage;
-using Nixery.AspNetCore.Registry;
-using Nixery.Core.DependencyInjection;
 using Nixery.Core.Storage;
 using static Nixery.AspNetCore.Tests.Support.RegistryResponses;
 
 namespace Nixery.AspNetCore.Tests.Registry;
 
-/// <summary>The blob endpoint with a store that implements <see cref="IBlobRedirector"/> (as the GCS store does).</summary>
+/// <summary>The blob endpoint with a storage backend that implements <see cref="IStorageRedirects"/> (as the GCS backend does).</summary>
 public sealed class BlobRedirectTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"nixery-redirect-tests-{Guid.NewGuid():N}");
     private WebApplication? _app;
     private HttpClient _client = null!;
-    private RedirectingStore _store = null!;
+    private IBlobStore _store = null!;
+    private RedirectingStorage _storage = null!;
 
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddNixery().UsePathPackageSource(_directory).UseBlobStore<RedirectingStore>();
+        builder.Services.AddNixery().UsePathPackageSource(_directory).UseStorage<RedirectingStorage>();
         builder.Services.AddSingleton<IOptions<FileSystemStorageOptions>>(Options.Create(new FileSystemStorageOptions { Path = _directory, FlushToDisk = false }));
         _app = builder.Build();
         _app.MapNixery();
         await _app.StartAsync();
-        _store = _app.Services.GetRequiredService<RedirectingStore>();
+        _store = _app.Services.GetRequiredService<IBlobStore>();
+        _storage = _app.Services.GetRequiredService<RedirectingStorage>();
         _client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = LoopbackServer.AddressOf(_app) };
     }
 
@@ -49,7 +49,7 @@ public sealed class BlobRedirectTests : IAsyncLifetime
         var blob = await _store.PutAsync("layer bytes"u8.ToArray());
         using var response = await _client.GetAsync($"/v2/hello/blobs/{blob.Digest}");
         Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
-        Assert.Equal(new Uri($"https://objects.example/GET/{blob.Digest.Hex}"), response.Headers.Location);
+        Assert.Equal(new Uri($"https://objects.example/GET/blobs/sha256/{blob.Digest.Hex}"), response.Headers.Location);
         Assert.Equal(blob.Digest.ToString(), Header(response, "Docker-Content-Digest"));
     }
 
@@ -59,7 +59,7 @@ public sealed class BlobRedirectTests : IAsyncLifetime
         var blob = await _store.PutAsync("config bytes"u8.ToArray());
         using var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/hello/blobs/{blob.Digest}"));
         Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
-        Assert.Equal(new Uri($"https://objects.example/HEAD/{blob.Digest.Hex}"), response.Headers.Location);
+        Assert.Equal(new Uri($"https://objects.example/HEAD/blobs/sha256/{blob.Digest.Hex}"), response.Headers.Location);
         Assert.Equal(blob.Digest.ToString(), Header(response, "Docker-Content-Digest"));
     }
 
@@ -76,32 +76,29 @@ public sealed class BlobRedirectTests : IAsyncLifetime
     {
         var content = "streamed bytes"u8.ToArray();
         var blob = await _store.PutAsync(content);
-        _store.Decline = true;
+        _storage.Decline = true;
         using var response = await _client.GetAsync($"/v2/hello/blobs/{blob.Digest}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(content, await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(blob.Digest.ToString(), Header(response, "Docker-Content-Digest"));
     }
 
-    /// <summary>The filesystem store plus redirects to a made-up object store, with the method in the URL.</summary>
-    public sealed class RedirectingStore(IOptions<FileSystemStorageOptions> options) : IBlobStore, IBlobRedirector
+    /// <summary>The file-system backend plus redirects to a made-up object store, with the method in the URL.</summary>
+    public sealed class RedirectingStorage(IOptions<FileSystemStorageOptions> options) : IStorageBackend, IStorageRedirects
     {
-        private readonly FileSystemBlobStore _inner = new(options, NullLogger<FileSystemBlobStore>.Instance);
+        private readonly FileSystemStorage _inner = new(options, NullLogger<FileSystemStorage>.Instance);
 
         public bool Decline { get; set; }
 
-        public Task<Uri?> GetRedirectAsync(Digest digest, HttpMethod method, CancellationToken cancellationToken = default) =>
-            Task.FromResult(Decline ? null : new Uri($"https://objects.example/{method.Method}/{digest.Hex}"));
+        public Task<Uri?> GetRedirectAsync(string key, HttpMethod method, CancellationToken cancellationToken) =>
+            Task.FromResult(Decline ? null : new Uri($"https://objects.example/{method.Method}/{key}"));
 
-        public Task<BlobInfo?> StatAsync(Digest digest, CancellationToken cancellationToken = default) => _inner.StatAsync(digest, cancellationToken);
+        public Task<StorageReadResult?> OpenReadAsync(string key, long offset, CancellationToken cancellationToken) =>
+            _inner.OpenReadAsync(key, offset, cancellationToken);
 
-        public Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default) => _inner.OpenReadAsync(digest, cancellationToken);
+        public Task<IStorageUpload> BeginUploadAsync(CancellationToken cancellationToken) => _inner.BeginUploadAsync(cancellationToken);
 
-        public Task<IBlobWriter> BeginWriteAsync(CancellationToken cancellationToken = default) => _inner.BeginWriteAsync(cancellationToken);
-
-        public Task<byte[]?> ReadRecordAsync(string name, CancellationToken cancellationToken = default) => _inner.ReadRecordAsync(name, cancellationToken);
-
-        public Task WriteRecordAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-            _inner.WriteRecordAsync(name, content, cancellationToken);
+        public Task<bool> PutAsync(string key, ReadOnlyMemory<byte> content, bool replace, CancellationToken cancellationToken) =>
+            _inner.PutAsync(key, content, replace, cancellationToken);
     }
 }

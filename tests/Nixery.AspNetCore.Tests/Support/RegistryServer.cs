@@ -4,8 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Nixery.AspNetCore.Registry;
-using Nixery.Core.DependencyInjection;
+using Nixery.Core;
 using Nixery.Core.Nix;
 
 namespace Nixery.AspNetCore.Tests.Support;

@@ -19,6 +19,11 @@ internal sealed class CountingBlobStore(IBlobStore inner) : IBlobStore
         return inner.BeginWriteAsync(cancellationToken);
     }
 
+    public Task<BlobInfo> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => inner.PutAsync(content, cancellationToken);
+
+    public Task<Uri?> GetRedirectAsync(Digest digest, HttpMethod method, CancellationToken cancellationToken = default) =>
+        inner.GetRedirectAsync(digest, method, cancellationToken);
+
     public Task<byte[]?> ReadRecordAsync(string name, CancellationToken cancellationToken = default) => inner.ReadRecordAsync(name, cancellationToken);
 
     public Task WriteRecordAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>

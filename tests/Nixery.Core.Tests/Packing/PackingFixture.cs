@@ -73,8 +73,11 @@ internal static class PackingFixture
         Assert.Equal(0, process.ExitCode);
     }
 
-    public static FileSystemBlobStore Store(string path) =>
-        new(Options.Create(new FileSystemStorageOptions { Path = path, FlushToDisk = false }), NullLogger<FileSystemBlobStore>.Instance);
+    public static FileSystemStorage Storage(string path) =>
+        new(Options.Create(new FileSystemStorageOptions { Path = path, FlushToDisk = false }), NullLogger<FileSystemStorage>.Instance);
+
+    /// <summary>The engine's blob store over a file-system backend at <paramref name="path"/>.</summary>
+    public static BlobStore Store(string path) => new(Storage(path));
 
     public static LayerPacker Packer(Abstractions.Storage.IBlobStore store, int parallelism = 2, int chunkSize = 64 * 1024) =>
         new(store, Options.Create(new PackingOptions { ChunkSize = chunkSize, MaxParallelism = parallelism }), NullLogger<LayerPacker>.Instance);

@@ -11,7 +11,7 @@ public class ChannelPackageSourceTests
     {
         var reference = new ChannelPackageSource("nixos-unstable").Resolve("latest");
 
-        Assert.Equal("tarball", reference.Kind);
+        Assert.Equal(ChannelPackageSource.Expression, reference.Expression);
         Assert.Equal(
             new Dictionary<string, string> { ["url"] = "https://github.com/NixOS/nixpkgs/archive/nixos-unstable.tar.gz" },
             reference.Arguments);

@@ -13,7 +13,7 @@ public class GitPackageSourceTests
     {
         var reference = new GitPackageSource(Url).Resolve("latest");
 
-        Assert.Equal("git", reference.Kind);
+        Assert.Equal(GitPackageSource.Expression, reference.Expression);
         Assert.Equal(new Dictionary<string, string> { ["url"] = Url, ["ref"] = "HEAD" }, reference.Arguments);
         Assert.False(reference.IsPinned);
         Assert.Equal($"git {Url} ref HEAD", reference.Identity);

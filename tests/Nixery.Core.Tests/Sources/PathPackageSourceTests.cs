@@ -9,7 +9,7 @@ public class PathPackageSourceTests
     {
         var reference = new PathPackageSource("/srv/pkgs/").Resolve("latest");
 
-        Assert.Equal("path", reference.Kind);
+        Assert.Equal(PathPackageSource.Expression, reference.Expression);
         Assert.Equal(new Dictionary<string, string> { ["path"] = "/srv/pkgs" }, reference.Arguments);
         Assert.False(reference.IsPinned);
         Assert.Equal("path /srv/pkgs", reference.Identity);

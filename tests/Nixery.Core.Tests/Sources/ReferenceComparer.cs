@@ -7,8 +7,8 @@ internal sealed class ReferenceComparer : IEqualityComparer<PackageSetReference>
 {
     public bool Equals(PackageSetReference? x, PackageSetReference? y) =>
         x is not null && y is not null
-        && x.Kind == y.Kind && x.Identity == y.Identity && x.IsPinned == y.IsPinned
+        && x.Expression == y.Expression && x.Identity == y.Identity && x.IsPinned == y.IsPinned
         && x.Arguments.OrderBy(a => a.Key).SequenceEqual(y.Arguments.OrderBy(a => a.Key));
 
-    public int GetHashCode(PackageSetReference obj) => HashCode.Combine(obj.Kind, obj.Identity, obj.IsPinned);
+    public int GetHashCode(PackageSetReference obj) => HashCode.Combine(obj.Expression, obj.Identity, obj.IsPinned);
 }

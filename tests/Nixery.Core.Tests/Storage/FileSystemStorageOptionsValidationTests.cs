@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Nixery.Core.DependencyInjection;
 using Nixery.Core.Storage;
 
 namespace Nixery.Core.Tests.Storage;

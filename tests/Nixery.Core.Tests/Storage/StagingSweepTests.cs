@@ -11,15 +11,15 @@ public sealed class StagingSweepTests : IDisposable
     private static readonly TimeSpan Age = TimeSpan.FromHours(1);
 
     private readonly TempDirectory _temp = new();
-    private readonly RecordingLogger<FileSystemBlobStore> _logger = new();
+    private readonly RecordingLogger<FileSystemStorage> _logger = new();
 
     public StagingSweepTests() => Directory.CreateDirectory(_temp.Combine("staging"));
 
     public void Dispose() => _temp.Dispose();
 
-    private FileSystemBlobStore Store(TimeProvider? time = null, Action<string>? delete = null) =>
-        new(Options.Create(new FileSystemStorageOptions { Path = _temp.Path, FlushToDisk = false, StaleStagingAge = Age }),
-            _logger, time ?? TimeProvider.System, delete ?? File.Delete);
+    private BlobStore Store(TimeProvider? time = null, Action<string>? delete = null) =>
+        new(new FileSystemStorage(Options.Create(new FileSystemStorageOptions { Path = _temp.Path, FlushToDisk = false, StaleStagingAge = Age }),
+            _logger, time ?? TimeProvider.System, delete ?? File.Delete));
 
     /// <summary>A staging file of <paramref name="size"/> bytes last written <paramref name="age"/> before <paramref name="now"/>.</summary>
     private string StagingFile(TimeSpan age, int size = 1000, DateTimeOffset? now = null, string? name = null)
@@ -208,6 +208,6 @@ public sealed class StagingSweepTests : IDisposable
     {
         var options = Options.Create(new FileSystemStorageOptions { Path = _temp.Path, StaleStagingAge = TimeSpan.Parse(age, System.Globalization.CultureInfo.InvariantCulture) });
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => new FileSystemBlobStore(options, _logger));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FileSystemStorage(options, _logger));
     }
 }

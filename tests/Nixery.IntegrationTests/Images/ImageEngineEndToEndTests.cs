@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Storage;
-using Nixery.Core.DependencyInjection;
 using Nixery.Core.Layout;
 using Nixery.Core.Nix;
 using Nixery.IntegrationTests.Support;

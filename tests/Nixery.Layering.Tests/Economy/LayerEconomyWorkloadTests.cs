@@ -14,7 +14,7 @@ public class LayerEconomyWorkloadTests
 
         var (runner, results) = EconomyReport.Run(graph, updated, images: 12, seed: 1, budgets: [24], EconomyReport.Strategies());
 
-        Assert.Equal(LayerStrategies.Names.Count, results.Count);
+        Assert.Equal(BuiltInStrategies.Names.Count, results.Count);
         Assert.True(graph.Count < graph.PackageCount, "cycles must be condensed");
         var perPath = results.Single(r => r.Strategy == PerPathStrategy.StrategyName);
         Assert.Equal(perPath.Fleet.FloorBytes, perPath.Fleet.DigestBytes);

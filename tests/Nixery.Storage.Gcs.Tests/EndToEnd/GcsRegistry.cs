@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.AspNetCore.Registry;
-using Nixery.Core.DependencyInjection;
 using Nixery.Core.Nix;
 using Nixery.Storage.Gcs.Tests.Support;
 

@@ -87,11 +87,11 @@ public sealed class SignBlobSignerTests : IAsyncLifetime
         var blob = "hello"u8.ToArray();
         var digest = Digest.Of(blob);
         var time = new FixedTime(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        GcsBlobStore Store(IUrlSigner signer) => new(new GcsStorageOptions { Bucket = GcsPeer.BucketName, Retry = Stores.FastRetries() },
-            new GcsConnection(Stores.Client(_peer.Endpoint, GcsPeer.BucketName), null, signer, "tests"), NullLogger<GcsBlobStore>.Instance, time);
+        GcsStorage Store(IUrlSigner signer) => new(new GcsStorageOptions { Bucket = GcsPeer.BucketName, Retry = Stores.FastRetries() },
+            new GcsConnection(Stores.Client(_peer.Endpoint, GcsPeer.BucketName), null, signer, "tests"), NullLogger<GcsStorage>.Instance, time);
 
-        var byKey = await Store(V4ConformanceTests.Key()).GetRedirectAsync(digest, HttpMethod.Get, CancellationToken.None);
-        var byIam = await Store(Signer()).GetRedirectAsync(digest, HttpMethod.Get, CancellationToken.None);
+        var byKey = await Store(V4ConformanceTests.Key()).GetRedirectAsync(StorageKeys.Blob(digest), HttpMethod.Get, CancellationToken.None);
+        var byIam = await Store(Signer()).GetRedirectAsync(StorageKeys.Blob(digest), HttpMethod.Get, CancellationToken.None);
         Assert.NotNull(byIam);
         Assert.Equal(byKey, byIam);
         Assert.Contains(Uri.EscapeDataString(_peer.SignBlobAccount.Id), byIam.Query, StringComparison.Ordinal);
@@ -101,9 +101,9 @@ public sealed class SignBlobSignerTests : IAsyncLifetime
     public async Task Store_streams_the_blob_when_iam_cannot_sign_at_request_time()
     {
         _peer.Fail(IamSignBlobSigner.Operation, "return-503", "return-503");
-        var store = new GcsBlobStore(new GcsStorageOptions { Bucket = GcsPeer.BucketName, Retry = Stores.FastRetries(2) },
-            new GcsConnection(Stores.Client(_peer.Endpoint, GcsPeer.BucketName), null, Signer(attempts: 2), "tests"), NullLogger<GcsBlobStore>.Instance);
-        Assert.Null(await store.GetRedirectAsync(Digest.Of([1]), HttpMethod.Get, CancellationToken.None));
+        var store = new GcsStorage(new GcsStorageOptions { Bucket = GcsPeer.BucketName, Retry = Stores.FastRetries(2) },
+            new GcsConnection(Stores.Client(_peer.Endpoint, GcsPeer.BucketName), null, Signer(attempts: 2), "tests"), NullLogger<GcsStorage>.Instance);
+        Assert.Null(await store.GetRedirectAsync(StorageKeys.Blob(Digest.Of([1])), HttpMethod.Get, CancellationToken.None));
     }
 
     public static TheoryData<GcsUrlSigner, bool, string?, string?> Selections() => new()

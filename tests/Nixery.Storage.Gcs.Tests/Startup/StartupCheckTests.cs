@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Storage;
-using Nixery.Core.DependencyInjection;
 using Nixery.Storage.Gcs.Tests.Support;
 
 namespace Nixery.Storage.Gcs.Tests.Startup;
@@ -146,8 +145,8 @@ public sealed class StartupCheckTests
         await app.StartAsync();
         Assert.Single(peer.SignedBlobs);
 
-        var store = Assert.IsType<GcsBlobStore>(app.Services.GetRequiredService<IBlobStore>());
-        var url = await store.GetRedirectAsync(Nixery.Abstractions.Storage.Digest.Of([1]), HttpMethod.Get);
+        var store = Assert.IsType<GcsStorage>(app.Services.GetRequiredService<IStorageBackend>());
+        var url = await store.GetRedirectAsync(StorageKeys.Blob(Nixery.Abstractions.Storage.Digest.Of([1])), HttpMethod.Get, CancellationToken.None);
         Assert.NotNull(url);
         Assert.Equal(2, peer.SignedBlobs.Count);
         var signature = url.Query[(url.Query.IndexOf("X-Goog-Signature=", StringComparison.Ordinal) + 17)..];
@@ -165,7 +164,7 @@ public sealed class StartupCheckTests
             .UseGcsStorage(o => { o.Bucket = GcsPeer.BucketName; o.EmulatorHost = peer.Endpoint.ToString(); });
         await using var app = builder.Build();
         await app.StartAsync();
-        Assert.IsType<GcsBlobStore>(app.Services.GetRequiredService<IBlobStore>());
+        Assert.IsType<GcsStorage>(app.Services.GetRequiredService<IStorageBackend>());
         await app.StopAsync();
     }
 

@@ -11,7 +11,7 @@ public sealed class GcsBlobStoreEmulatorTests(StorageEmulator emulator)
 {
     private static string NewBucket() => "nixery-" + Guid.NewGuid().ToString("N")[..12];
 
-    private GcsBlobStore Store(string bucket, Action<GcsStorageOptions>? configure = null) =>
+    private IBlobStore Store(string bucket, Action<GcsStorageOptions>? configure = null) =>
         Stores.Store(emulator.Endpoint, bucket, configure, V4ConformanceTests.Key());
 
     private static async Task<BlobInfo> WriteAsync(IBlobStore store, byte[] content, Digest? expected = null)
@@ -142,12 +142,13 @@ public sealed class GcsBlobStoreEmulatorTests(StorageEmulator emulator)
         await foreach (var item in ListInPagesAsync(client, prefix, 2)) paged.Add(item);
         Assert.Equal(stored.Select(d => prefix + d.Hex).Order(), paged.Order());
 
-        var listed = await store.ListBlobsAsync().Select(b => b.Digest.Hex).ToListAsync();
-        Assert.Equal(stored.Select(d => d.Hex).Order(), listed.Order());
+        var storage = Stores.Storage(emulator.Endpoint, bucket);
+        var listed = await storage.ListAsync(StorageKeys.BlobPrefix, default).Select(b => b.Key).ToListAsync();
+        Assert.Equal(stored.Select(StorageKeys.Blob).Order(), listed.Order());
 
-        Assert.True(await store.DeleteBlobAsync(stored[0]));
-        Assert.False(await store.DeleteBlobAsync(stored[0]));
-        Assert.Null(await store.StatAsync(stored[0]));
+        Assert.True(await storage.DeleteAsync(StorageKeys.Blob(stored[0]), default));
+        Assert.False(await storage.DeleteAsync(StorageKeys.Blob(stored[0]), default));
+        Assert.Null(await storage.StatAsync(StorageKeys.Blob(stored[0]), default));
     }
 
     private static async IAsyncEnumerable<string> ListInPagesAsync(Nixery.Storage.Gcs.Api.GcsJsonClient client, string prefix, int size)
@@ -194,6 +195,6 @@ public sealed class GcsBlobStoreEmulatorTests(StorageEmulator emulator)
     [Fact]
     public async Task Start_up_check_passes_against_a_reachable_bucket()
     {
-        await Store(NewBucket()).CheckAsync();
+        await Stores.Storage(emulator.Endpoint, NewBucket()).CheckNowAsync();
     }
 }

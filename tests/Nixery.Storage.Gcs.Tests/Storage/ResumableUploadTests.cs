@@ -17,7 +17,7 @@ public sealed class ResumableUploadTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _peer.DisposeAsync();
 
-    private GcsBlobStore Store() => Stores.Store(_peer.Endpoint, GcsPeer.BucketName, o =>
+    private Nixery.Core.Storage.BlobStore Store() => Stores.Store(_peer.Endpoint, GcsPeer.BucketName, o =>
     {
         o.ChunkSize = Chunk;
         o.ResumableThreshold = 64 * 1024;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Nixery.Core.Storage;
 using Nixery.Storage.Gcs.Api;
 using Nixery.Storage.Gcs.Credentials;
 
@@ -19,13 +20,18 @@ internal static class Stores
         new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, endpoint, bucket, null,
             new RetryPolicy(retry ?? FastRetries(), NullLogger.Instance));
 
-    public static GcsBlobStore Store(Uri endpoint, string bucket, Action<GcsStorageOptions>? configure = null, Nixery.Storage.Gcs.Signing.IUrlSigner? signer = null)
+    /// <summary>The backend on a ready connection to <paramref name="endpoint"/>.</summary>
+    public static GcsStorage Storage(Uri endpoint, string bucket, Action<GcsStorageOptions>? configure = null, Nixery.Storage.Gcs.Signing.IUrlSigner? signer = null)
     {
         var options = new GcsStorageOptions { Bucket = bucket, Retry = FastRetries() };
         configure?.Invoke(options);
         var client = Client(endpoint, bucket, options.Retry);
-        return new GcsBlobStore(options, new GcsConnection(client, null, signer, "none (tests)"), NullLogger<GcsBlobStore>.Instance);
+        return new GcsStorage(options, new GcsConnection(client, null, signer, "none (tests)"), NullLogger<GcsStorage>.Instance);
     }
+
+    /// <summary>The engine's blob store over <see cref="Storage"/>, as the registry uses it.</summary>
+    public static BlobStore Store(Uri endpoint, string bucket, Action<GcsStorageOptions>? configure = null, Nixery.Storage.Gcs.Signing.IUrlSigner? signer = null) =>
+        new(Storage(endpoint, bucket, configure, signer));
 
     public static byte[] RandomBytes(int length, int seed)
     {

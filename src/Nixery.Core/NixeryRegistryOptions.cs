@@ -1,6 +1,9 @@
-namespace Nixery.AspNetCore.Registry;
+namespace Nixery.Core;
 
-/// <summary>Options of the registry endpoints, read when <see cref="NixeryEndpointRouteBuilderExtensions.MapNixery"/> runs.</summary>
+/// <summary>
+/// How the engine remembers the images it built for the registry's repeated requests (<see cref="Building.RecentBuilds"/>),
+/// bound from <c>Nixery:Registry</c>.
+/// </summary>
 public sealed class NixeryRegistryOptions
 {
     /// <summary>

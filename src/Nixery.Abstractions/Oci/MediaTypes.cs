@@ -1,6 +1,6 @@
-namespace Nixery.Core.Images;
+namespace Nixery.Abstractions.Oci;
 
-/// <summary>The media types of the two manifest forms we serve.</summary>
+/// <summary>The media types of the OCI image specification and of Docker's image format that Nixery writes or reads.</summary>
 public static class MediaTypes
 {
     /// <summary>OCI image manifest.</summary>
@@ -13,6 +13,8 @@ public static class MediaTypes
     public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
     /// <summary>Docker image manifest, version 2, schema 2.</summary>
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    /// <summary>Docker manifest list (Docker's counterpart of the OCI image index).</summary>
+    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
     /// <summary>Docker image config.</summary>
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
     /// <summary>Docker gzip-compressed layer.</summary>

@@ -8,20 +8,19 @@ using Nixery.Storage.Gcs.Api;
 namespace Nixery.Storage.Gcs;
 
 /// <summary>
-/// A blob on its way into the bucket. Bytes are hashed (SHA-256 for the digest, MD5 for Cloud Storage's own check) as
-/// they arrive and held in one chunk-sized buffer. A blob that ends within <see cref="GcsStorageOptions.ResumableThreshold"/>
-/// is verified in memory and then created under its digest name in one request, only if absent. A larger blob goes
-/// chunk by chunk into a resumable upload of a <c>staging/</c> object (resumed from the confirmed offset after a
-/// failure), is verified when complete, and is then rewritten to its digest name, only if absent, and the staging
-/// object deleted. Either way nothing is ever visible under a digest name unless complete and verified.
+/// An upload on its way into the bucket. Bytes are hashed with MD5 (for Cloud Storage's own check of what arrived) and
+/// held in one chunk-sized buffer. An upload that ends within <see cref="GcsStorageOptions.ResumableThreshold"/> is created
+/// under its key in one request, only if absent. A larger one goes chunk by chunk into a resumable upload of a
+/// <c>staging/</c> object (resumed from the confirmed offset after a failure), is checked when complete (size and MD5), and
+/// is then rewritten to its key, only if absent, and the staging object deleted. Either way nothing is ever visible under
+/// a key unless complete; the engine decides whether it is committed at all.
 /// </summary>
-internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
+internal sealed partial class GcsUpload : IStorageUpload
 {
-    private readonly GcsBlobStore _store;
+    private readonly GcsStorage _store;
     private readonly GcsJsonClient _client;
     private readonly GcsStorageOptions _options;
     private readonly ILogger _logger;
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private readonly string _stagingName;
     private byte[] _buffer;
@@ -32,7 +31,7 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
     private GcsObject? _staged;
     private bool _closed;
 
-    public GcsBlobWriter(GcsBlobStore store, GcsJsonClient client, GcsStorageOptions options, ILogger logger)
+    public GcsUpload(GcsStorage store, GcsJsonClient client, GcsStorageOptions options, ILogger logger)
     {
         _store = store;
         _client = client;
@@ -42,28 +41,9 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
         _buffer = ArrayPool<byte>.Shared.Rent(options.ChunkSize);
     }
 
-    public Stream Content => this;
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => !_closed;
-    public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
-        _sha256.AppendData(buffer.Span);
         _md5.AppendData(buffer.Span);
         _length += buffer.Length;
         while (buffer.Length > 0)
@@ -77,29 +57,15 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
         }
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public async Task<BlobInfo> CommitAsync(Digest expected, CancellationToken cancellationToken = default)
+    public async Task CommitAsync(string key, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
-        var actual = Digest.FromHash(_sha256.GetHashAndReset());
         var md5 = _md5.GetHashAndReset();
-        var target = _store.BlobName(expected);
+        var target = _store.ObjectName(key);
         try
         {
             if (_session is null && _length <= _options.ResumableThreshold)
             {
-                if (actual != expected) throw new DigestMismatchException(expected, actual);
                 await CreateIfAbsentAsync(target, md5, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -107,14 +73,11 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
                 var staged = await SendChunkAsync(final: true, cancellationToken).ConfigureAwait(false)
                     ?? throw new GcsStorageException("objects.insert", _stagingName, HttpStatusCode.OK, "the last request of a resumable upload did not finish it");
                 _staged = staged;
-                if (actual != expected) throw new DigestMismatchException(expected, actual);
                 if (staged.Size != _length || (staged.Md5Hash is { } serverMd5 && serverMd5 != Convert.ToBase64String(md5)))
                     throw new GcsStorageException("objects.insert", _stagingName, HttpStatusCode.OK,
                         $"the staged object holds {staged.Size} bytes with MD5 {staged.Md5Hash}, not the {_length} bytes with MD5 {Convert.ToBase64String(md5)} sent");
                 await MoveAsync(staged, target, cancellationToken).ConfigureAwait(false);
             }
-            _store.Remember(expected, _length);
-            return new BlobInfo(expected, _length);
         }
         finally
         {
@@ -122,13 +85,12 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
         }
     }
 
-    public override async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_closed) return;
         _closed = true;
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
-        _sha256.Dispose();
         _md5.Dispose();
         // Nothing reached a digest name; clean up what reached staging/ (a lifecycle rule catches what this misses).
         try
@@ -141,13 +103,6 @@ internal sealed partial class GcsBlobWriter : Stream, IBlobWriter
         {
             LogCleanupFailed(exception, _stagingName);
         }
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_closed) DisposeAsync().AsTask().GetAwaiter().GetResult();
-        base.Dispose(disposing);
     }
 
     private async Task CreateIfAbsentAsync(string target, byte[] md5, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -11,28 +10,22 @@ using Nixery.Storage.Gcs.Signing;
 namespace Nixery.Storage.Gcs;
 
 /// <summary>
-/// A content-addressed blob store in a Cloud Storage bucket, over the JSON API. Layout under <see cref="GcsStorageOptions.Prefix"/>:
-/// <c>blobs/sha256/&lt;hex&gt;</c> (layers, configs, manifests), <c>records/&lt;name&gt;</c> (the layer index and manifest
-/// cache), <c>staging/&lt;guid&gt;</c> (large uploads before verification). Blob requests are redirected to signed or
-/// public object URLs (see <see cref="GcsRedirectMode"/>), so clients download layers from Google, not the registry.
+/// A storage backend in a Cloud Storage bucket, over the JSON API: each key is an object under
+/// <see cref="GcsStorageOptions.Prefix"/> (so blobs are at <c>blobs/sha256/&lt;hex&gt;</c> and records at
+/// <c>records/&lt;name&gt;</c>), and large uploads pass through <c>staging/&lt;guid&gt;</c>. Blob requests are redirected to
+/// signed or public object URLs (see <see cref="GcsRedirectMode"/>), so clients download layers from Google, not the registry.
 /// </summary>
-public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
+public sealed partial class GcsStorage : IStorageBackend, IStorageStat, IStorageRedirects, IStorageDeletion, IStorageListing, IStorageStartupCheck
 {
-    private const int MaxRemembered = 16_384;
-    private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(10);
-    private static readonly System.Buffers.SearchValues<char> RecordNameChars =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-");
-
     private readonly GcsStorageOptions _options;
-    private readonly ILogger<GcsBlobStore> _logger;
+    private readonly ILogger<GcsStorage> _logger;
     private readonly TimeProvider _time;
     private readonly Func<CancellationToken, Task<GcsConnection>> _connect;
-    private readonly ConcurrentDictionary<Digest, (long Size, long Until)> _known = new();
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private GcsConnection? _connection;
 
-    /// <summary>Creates the store; it connects (finds credentials) on first use or in the start-up check.</summary>
-    public GcsBlobStore(IOptions<GcsStorageOptions> options, IHttpClientFactory httpClients, ILogger<GcsBlobStore> logger, TimeProvider? time = null)
+    /// <summary>Creates the backend; it connects (finds credentials) on first use or in the start-up check.</summary>
+    public GcsStorage(IOptions<GcsStorageOptions> options, IHttpClientFactory httpClients, ILogger<GcsStorage> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClients);
@@ -44,7 +37,7 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
         {
             var emulator = EmulatorEndpoint(_options);
             var credentials = await GcsCredentialLoader.LoadAsync(_options, emulator is not null, cancellationToken).ConfigureAwait(false);
-            var http = httpClients.CreateClient(GcsNixeryBuilderExtensions.HttpClientName);
+            var http = httpClients.CreateClient(Microsoft.Extensions.DependencyInjection.GcsNixeryBuilderExtensions.HttpClientName);
             var retry = new RetryPolicy(_options.Retry, logger);
             var client = new GcsJsonClient(http, emulator ?? _options.Endpoint ?? new Uri("https://storage.googleapis.com/"), _options.Bucket, credentials.Storage, retry);
             var (signer, noSigner) = await UrlSignerSelector.SelectAsync(_options, credentials, http, retry, cancellationToken).ConfigureAwait(false);
@@ -52,8 +45,8 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
         };
     }
 
-    /// <summary>For tests: a store on a ready connection.</summary>
-    internal GcsBlobStore(GcsStorageOptions options, GcsConnection connection, ILogger<GcsBlobStore> logger, TimeProvider? time = null)
+    /// <summary>For tests: a backend on a ready connection.</summary>
+    internal GcsStorage(GcsStorageOptions options, GcsConnection connection, ILogger<GcsStorage> logger, TimeProvider? time = null)
     {
         _options = options;
         _logger = logger;
@@ -70,66 +63,55 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
     public string Bucket => _options.Bucket;
 
     /// <inheritdoc />
-    public async Task<BlobInfo?> StatAsync(Digest digest, CancellationToken cancellationToken = default)
+    public async Task<StoredObject?> StatAsync(string key, CancellationToken cancellationToken)
     {
-        if (_known.TryGetValue(digest, out var known) && known.Until > _time.GetTimestamp()) return new BlobInfo(digest, known.Size);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var item = await connection.Client.GetAsync(BlobName(digest), cancellationToken).ConfigureAwait(false);
-        if (item is null)
-        {
-            _known.TryRemove(digest, out _);
-            return null;
-        }
-        Remember(digest, item.Size);
-        return new BlobInfo(digest, item.Size);
+        var item = await connection.Client.GetAsync(ObjectName(key), cancellationToken).ConfigureAwait(false);
+        return item is null ? null : new StoredObject(key, item.Size, item.Updated);
     }
 
     /// <inheritdoc />
-    /// <remarks>The stream seeks (each seek is a new ranged request) and resumes a broken download where it stopped.</remarks>
-    public async Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default)
+    /// <remarks>The stream resumes a broken download where it stopped.</remarks>
+    public async Task<StorageReadResult?> OpenReadAsync(string key, long offset, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var item = await connection.Client.GetAsync(BlobName(digest), cancellationToken).ConfigureAwait(false);
-        return item is null ? null : new GcsReadStream(connection.Client, item, _logger);
-    }
-
-    /// <inheritdoc />
-    public async Task<IBlobWriter> BeginWriteAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return new GcsBlobWriter(this, connection.Client, _options, _logger);
-    }
-
-    /// <inheritdoc />
-    public async Task<byte[]?> ReadRecordAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var objectName = RecordName(name);
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var item = await connection.Client.GetAsync(objectName, cancellationToken).ConfigureAwait(false);
+        var item = await connection.Client.GetAsync(ObjectName(key), cancellationToken).ConfigureAwait(false);
         if (item is null) return null;
-        await using var stream = new GcsReadStream(connection.Client, item, _logger);
-        var bytes = new byte[item.Size];
-        await stream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-        return bytes;
+        var stream = new GcsReadStream(connection.Client, item, _logger);
+        if (offset > 0) stream.Position = Math.Min(offset, item.Size);
+        return new StorageReadResult(stream, item.Size);
+    }
+
+    /// <inheritdoc />
+    public async Task<IStorageUpload> BeginUploadAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return new GcsUpload(this, connection.Client, _options, _logger);
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// One request, so a record is replaced whole or not at all; guarded by the generation it replaces, so that the
-    /// call can be retried safely. When another instance replaced it in between, this write is made on top of that one.
+    /// One request, so an object is replaced whole or not at all. Without <paramref name="replace"/> it is created only if
+    /// absent; with it, guarded by the generation it replaces, so that the call can be retried safely (when another
+    /// instance replaced it in between, this write is made on top of that one).
     /// </remarks>
-    public async Task WriteRecordAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public async Task<bool> PutAsync(string key, ReadOnlyMemory<byte> content, bool replace, CancellationToken cancellationToken)
     {
-        var objectName = RecordName(name);
+        var objectName = ObjectName(key);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var md5 = System.Security.Cryptography.MD5.HashData(content.Span);
         for (var attempt = 1; ; attempt++)
         {
-            var current = await connection.Client.GetAsync(objectName, cancellationToken).ConfigureAwait(false);
+            var current = replace ? await connection.Client.GetAsync(objectName, cancellationToken).ConfigureAwait(false) : null;
             try
             {
                 await connection.Client.InsertAsync(objectName, content, current?.Generation ?? 0, md5, null, cancellationToken).ConfigureAwait(false);
-                return;
+                return true;
+            }
+            catch (GcsStorageException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed && !replace)
+            {
+                return false;
             }
             catch (GcsStorageException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed && attempt < 5)
             {
@@ -139,12 +121,12 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
     }
 
     /// <inheritdoc />
-    public async Task<Uri?> GetRedirectAsync(Digest digest, HttpMethod method, CancellationToken cancellationToken = default)
+    public async Task<Uri?> GetRedirectAsync(string key, HttpMethod method, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(method);
         if (_options.Redirect == GcsRedirectMode.None) return null;
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var objectName = BlobName(digest);
+        var objectName = ObjectName(key);
         if (connection.Signer is { } signer && _options.Redirect != GcsRedirectMode.PublicUrl)
         {
             var (scheme, authority) = UrlAuthority(connection.Client.Endpoint);
@@ -160,7 +142,7 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
             catch (Exception e) when (signer is IamSignBlobSigner && IsSigningFailure(e, cancellationToken))
             {
                 // IAM could not sign (after its retries): the client still gets the blob, through the registry.
-                LogSigningFailed(digest.ToString(), signer.ServiceAccount, e.GetBaseException().Message);
+                LogSigningFailed(key, signer.ServiceAccount, e.GetBaseException().Message);
                 GcsDiagnostics.Redirects.Add(1, new KeyValuePair<string, object?>("kind", "streamed-after-signing-failed"));
                 return null;
             }
@@ -172,22 +154,24 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
         return PublicUrl(connection.Client.Endpoint, objectName);
     }
 
-    /// <summary>The blobs stored, listed from the bucket (for inventories and garbage collection).</summary>
-    public async IAsyncEnumerable<BlobInfo> ListBlobsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var prefix = Prefix + "blobs/sha256/";
-        await foreach (var item in connection.Client.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
-            if (Digest.TryParse("sha256:" + item.Name[prefix.Length..], out var digest))
-                yield return new BlobInfo(digest, item.Size);
+        await foreach (var item in connection.Client.ListAsync(Prefix + prefix, null, cancellationToken).ConfigureAwait(false))
+        {
+            var key = item.Name[Prefix.Length..];
+            if (!key.StartsWith(StagingFolder, StringComparison.Ordinal)) yield return new StoredObject(key, item.Size, item.Updated);
+        }
     }
 
-    /// <summary>Deletes a stored blob; false when it was not stored. Guarded by its generation, so it is safe to retry.</summary>
-    public async Task<bool> DeleteBlobAsync(Digest digest, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    /// <remarks>Guarded by the object's generation, so it is safe to retry.</remarks>
+    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var name = BlobName(digest);
-        _known.TryRemove(digest, out _);
+        var name = ObjectName(key);
         var item = await connection.Client.GetAsync(name, cancellationToken).ConfigureAwait(false);
         if (item is null) return false;
         try
@@ -202,10 +186,14 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
     }
 
     /// <summary>
-    /// Checks that the store can work: credentials load and get a token, the bucket exists and its objects can be listed,
-    /// and redirects can be made as configured. Throws <see cref="GcsStartupException"/> saying which part failed.
+    /// Checks that the backend can work: credentials load and get a token, the bucket exists and its objects can be listed,
+    /// and redirects can be made as configured. Throws <see cref="GcsStartupException"/> saying which part failed. Skipped
+    /// at start when <see cref="GcsStorageOptions.CheckOnStart"/> is off.
     /// </summary>
-    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    public Task CheckAsync(CancellationToken cancellationToken) => _options.CheckOnStart ? CheckNowAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>The check of <see cref="CheckAsync"/>, whatever <see cref="GcsStorageOptions.CheckOnStart"/> says.</summary>
+    public async Task CheckNowAsync(CancellationToken cancellationToken = default)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         if (connection.Credential is { } credential)
@@ -314,30 +302,18 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
         }
     }
 
-    internal string BlobName(Digest digest)
+    private const string StagingFolder = "staging/";
+
+    /// <summary>The object that holds <paramref name="key"/>.</summary>
+    internal string ObjectName(string key)
     {
-        if (digest.Hex is null) throw new ArgumentException("an uninitialised digest", nameof(digest));
-        return Prefix + "blobs/sha256/" + digest.Hex;
+        StorageKeys.ThrowIfInvalid(key);
+        if (key.StartsWith(StagingFolder, StringComparison.Ordinal))
+            throw new ArgumentException($"the key '{key}' is in the backend's own staging folder", nameof(key));
+        return Prefix + key;
     }
 
-    internal string StagingName(Guid id) => Prefix + "staging/" + id.ToString("N");
-
-    internal string RecordName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0 || name.Length > 512 || name.AsSpan().ContainsAnyExcept(RecordNameChars))
-            throw new ArgumentException($"invalid record name '{name}': use a relative path of [A-Za-z0-9._/-]", nameof(name));
-        foreach (var segment in name.Split('/'))
-            if (segment is "" or "." or "..")
-                throw new ArgumentException($"invalid record name '{name}': empty, '.' or '..' segment", nameof(name));
-        return Prefix + "records/" + name;
-    }
-
-    internal void Remember(Digest digest, long size)
-    {
-        if (_known.Count >= MaxRemembered) _known.Clear();
-        _known[digest] = (size, _time.GetTimestamp() + (long)(RememberFor.TotalSeconds * _time.TimestampFrequency));
-    }
+    internal string StagingName(Guid id) => Prefix + StagingFolder + id.ToString("N");
 
     /// <summary>The emulator's endpoint from the options or <c>STORAGE_EMULATOR_HOST</c> (<c>host:port</c> means http), or null.</summary>
     internal static Uri? EmulatorEndpoint(GcsStorageOptions options)
@@ -373,8 +349,8 @@ public sealed partial class GcsBlobStore : IBlobStore, IBlobRedirector
     [LoggerMessage(Level = LogLevel.Information, Message = "Cloud Storage blob store ready: bucket {Bucket}, prefix '{Prefix}', endpoint {Endpoint}, credentials {CredentialSource}; blobs are {Serving}")]
     private partial void LogReady(string bucket, string prefix, string endpoint, string credentialSource, string serving);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM signBlob as {ServiceAccount} failed for blob {Digest} ({Failure}); streaming it through the registry instead")]
-    private partial void LogSigningFailed(string digest, string serviceAccount, string failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "IAM signBlob as {ServiceAccount} failed for {StorageKey} ({Failure}); streaming it through the registry instead")]
+    private partial void LogSigningFailed(string storageKey, string serviceAccount, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SignedUrlExpiry {Expiry} is over 12 hours: URLs signed with IAM signBlob may stop working earlier, when Google rotates the account's keys")]
     private partial void LogLongExpiryWithSignBlob(string expiry);
