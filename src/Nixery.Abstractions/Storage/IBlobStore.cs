@@ -11,8 +11,9 @@ public interface IBlobStore
     Task<BlobInfo?> StatAsync(Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Opens a stored blob for reading, or returns null when it is not stored. The stream seeks (ranges are served from it);
-    /// read from the start to the end, it fails with <see cref="StorageIntegrityException"/> if the bytes do not hash to the digest.
+    /// Opens a stored blob for reading, or returns null when it is not stored. The stream seeks (ranges are served from it)
+    /// and fails with <see cref="StorageIntegrityException"/> when the object ends short of its length; a small blob (a
+    /// config or manifest) read from start to end also fails so when its bytes do not hash to the digest.
     /// </summary>
     Task<Stream?> OpenReadAsync(Digest digest, CancellationToken cancellationToken = default);
 

@@ -8,8 +8,9 @@ namespace Nixery.Core.Storage;
 /// <summary>
 /// The engine's <see cref="IBlobStore"/>, the same over every <see cref="IStorageBackend"/>: it names objects
 /// (<see cref="StorageKeys"/>), hashes what is written and publishes it only under the digest it hashes to, checks that
-/// the backend then holds as many bytes as were written (and, for small blobs, the same bytes), and hashes what is read
-/// from start to end, so that a backend that loses, adds or changes bytes is caught here rather than trusted.
+/// the backend then holds as many bytes as were written (and, for small blobs, the same bytes), and hashes small blobs
+/// (configs, manifests) read from start to end, so that a backend that loses, adds or changes bytes is caught here
+/// rather than trusted.
 /// </summary>
 /// <remarks>
 /// For redirects, blobs found once are remembered (digest and size) for <see cref="KnownBlobLifetime"/>, up to
@@ -27,6 +28,13 @@ public sealed partial class BlobStore : IBlobStore
 
     /// <summary>Records are small (layer index entries, cached images); anything larger is not one of ours.</summary>
     public const int MaxRecordSize = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Blobs up to this size (4 MiB, the size registries allow a manifest) are hashed when read whole. Larger ones are
+    /// layers on their way to a client, which checks their digest itself; hashing them here too halved the registry's
+    /// throughput for a 200 MB layer (docs/benchmarks.md).
+    /// </summary>
+    public const long VerifiedReadLimit = 4 * 1024 * 1024;
 
     private readonly IStorageBackend _backend;
     private readonly ILogger _logger;
@@ -68,7 +76,7 @@ public sealed partial class BlobStore : IBlobStore
             _known.TryRemove(digest, out _);
             return null;
         }
-        return new VerifyingReadStream(this, key, digest, opened);
+        return new VerifyingReadStream(this, key, digest, opened, verify: opened.Length <= VerifiedReadLimit);
     }
 
     /// <inheritdoc />

@@ -5,9 +5,9 @@ namespace Nixery.Core.Storage;
 
 /// <summary>
 /// A stored blob opened for reading. It seeks (a seek the backend's stream cannot follow reopens the object at the new
-/// offset), so ranges can be served from any backend; and while it is read from the first byte to the last without a
-/// seek, it hashes what passes and fails at the end with <see cref="StorageIntegrityException"/> when the bytes do not
-/// hash to the digest or stop short of the length, so that a whole blob is never served as good when it is not.
+/// offset), so ranges can be served from any backend; it fails with <see cref="StorageIntegrityException"/> when the
+/// object stops short of its length; and, when asked to verify, while it is read from the first byte to the last without
+/// a seek it hashes what passes and fails at the end when the bytes do not hash to the digest.
 /// </summary>
 internal sealed class VerifyingReadStream : Stream
 {
@@ -15,14 +15,15 @@ internal sealed class VerifyingReadStream : Stream
     private readonly string _key;
     private readonly Digest _digest;
     private readonly long _length;
-    private IncrementalHash? _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private IncrementalHash? _hash;
     private Stream? _current;
     private long _currentStart; // the object offset the current stream started at
     private long _position;
     private bool _disposed;
 
-    public VerifyingReadStream(BlobStore store, string key, Digest digest, StorageReadResult opened)
+    public VerifyingReadStream(BlobStore store, string key, Digest digest, StorageReadResult opened, bool verify)
     {
+        _hash = verify ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         _store = store;
         _key = key;
         _digest = digest;
@@ -103,7 +104,7 @@ internal sealed class VerifyingReadStream : Stream
         return _position;
     }
 
-    /// <summary>At the end of a read from the start: the bytes must hash to the digest, and nothing may follow.</summary>
+    /// <summary>At the end of a verified read from the start: the bytes must hash to the digest, and nothing may follow.</summary>
     private async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         if (_hash is null) return;
