@@ -9,16 +9,16 @@ internal static class GcsDiagnostics
 
     private static readonly Meter Meter = new(MeterName);
 
-    /// <summary>Calls of the JSON API, by operation and HTTP status (0 for a dropped connection).</summary>
+    /// <summary>HTTP attempts of the Google clients (storage, tokens, IAM), by method and status (0 for a dropped connection).</summary>
     public static readonly Counter<long> Requests = Meter.CreateCounter<long>("nixery.gcs.requests", "{request}", "Cloud Storage JSON API calls");
 
-    /// <summary>Attempts repeated after a transient failure, by operation.</summary>
+    /// <summary>Attempts the storage library repeated after a transient failure, by method.</summary>
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>("nixery.gcs.retries", "{retry}", "Cloud Storage calls retried");
 
-    /// <summary>How long calls took, by operation.</summary>
+    /// <summary>How long attempts took, by method.</summary>
     public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("nixery.gcs.request.duration", "s", "Cloud Storage call duration");
 
-    /// <summary>Bytes sent in uploads (first attempts and resends).</summary>
+    /// <summary>Bytes sent in request bodies (uploads, first attempts and resends).</summary>
     public static readonly Counter<long> BytesUploaded = Meter.CreateCounter<long>("nixery.gcs.bytes.uploaded", "By", "Bytes uploaded to Cloud Storage");
 
     /// <summary>Blob requests answered by redirect, by kind (signed, public).</summary>

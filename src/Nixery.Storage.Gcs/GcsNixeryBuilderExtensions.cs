@@ -8,7 +8,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Selects the Cloud Storage backend on the engine's builder.</summary>
 public static class GcsNixeryBuilderExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> the backend uses (configure proxies or handlers on it).</summary>
+    /// <summary>
+    /// The name of the HTTP client whose handler the backend's Google clients send through (storage calls, token requests,
+    /// IAM signBlob): configure proxies or handlers on it with <c>services.AddHttpClient(HttpClientName)</c>.
+    /// </summary>
     public const string HttpClientName = "Nixery.Storage.Gcs";
 
     /// <summary>
@@ -25,7 +28,9 @@ public static class GcsNixeryBuilderExtensions
         if (configure is not null) options.Configure(configure);
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GcsStorageOptions>, GcsStorageOptionsValidator>());
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // The Google clients follow redirects and decompress themselves, and must be told what the handler does.
+        services.AddHttpClient(HttpClientName).ConfigurePrimaryHttpMessageHandler(() =>
+            new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.None });
         return builder.UseStorage<GcsStorage>();
     }
 

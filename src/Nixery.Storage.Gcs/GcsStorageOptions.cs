@@ -42,7 +42,10 @@ public sealed class GcsStorageOptions
     /// </summary>
     public string? SigningServiceAccount { get; set; }
 
-    /// <summary>The IAM Service Account Credentials API's endpoint when not <c>https://iamcredentials.googleapis.com/</c>.</summary>
+    /// <summary>
+    /// The IAM Service Account Credentials API's endpoint when not <c>https://iamcredentials.googleapis.com/</c> (e.g. a
+    /// private-service-connect name): the signBlob calls Google.Apis.Auth makes are sent there.
+    /// </summary>
     public Uri? IamEndpoint { get; set; }
 
     /// <summary>How long a signed URL stays valid (default 5 minutes, at most 7 days).</summary>
@@ -55,13 +58,17 @@ public sealed class GcsStorageOptions
     public string? BucketBoundHostname { get; set; }
 
     /// <summary>
-    /// Blobs up to this size (default 8 MiB) are checked in memory and uploaded in one request straight to their digest
-    /// name; larger ones go through a resumable upload to <c>staging/</c>, and are verified and moved after it.
+    /// Blobs up to this size (default 8 MiB) are held in memory and uploaded straight to their key, only if absent, with
+    /// their checksums for Cloud Storage to check; larger ones are streamed into a resumable upload of a <c>staging/</c>
+    /// object, and copied to their key (only if absent) once complete.
     /// </summary>
     public int ResumableThreshold { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>The size of one resumable-upload request, a multiple of 256 KiB (default 8 MiB); one chunk is held in memory per upload.</summary>
     public int ChunkSize { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Objects per page when listing (default 1000, Cloud Storage's most); the listing follows page tokens to the end.</summary>
+    public int ListPageSize { get; set; } = 1000;
 
     /// <summary>Retries of idempotent calls.</summary>
     public GcsRetryOptions Retry { get; set; } = new();

@@ -79,11 +79,37 @@ internal sealed class FaultInjectingProxy : IAsyncDisposable
                     break;
             }
             var forwarder = context.RequestServices.GetRequiredService<IHttpForwarder>();
-            await forwarder.SendAsync(context, upstream.GetLeftPart(UriPartial.Authority), invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default);
+            await forwarder.SendAsync(context, upstream.GetLeftPart(UriPartial.Authority), invoker, ForwarderRequestConfig.Empty,
+                new RawTargetTransformer(upstream, proxy.Endpoint));
         });
         await app.StartAsync();
         proxy = new FaultInjectingProxy(app, LoopbackServer.AddressOf(app));
         return proxy;
+    }
+
+    /// <summary>
+    /// Forwards the request target exactly as the client sent it (the default transformer re-encodes the decoded path, so
+    /// an escaped <c>%2F</c> in an object name would reach the upstream as <c>/</c>), and points <c>Location</c> headers
+    /// that name the upstream (e.g. a resumable upload's session URI) at the proxy, so that clients stay behind it.
+    /// </summary>
+    private sealed class RawTargetTransformer(Uri upstream, Uri proxy) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+            var raw = httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+            if (!string.IsNullOrEmpty(raw) && raw.StartsWith('/')) proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + raw);
+        }
+
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+            var upstreamRoot = upstream.GetLeftPart(UriPartial.Authority);
+            var location = httpContext.Response.Headers.Location.ToString();
+            if (location.StartsWith(upstreamRoot, StringComparison.OrdinalIgnoreCase))
+                httpContext.Response.Headers.Location = proxy.GetLeftPart(UriPartial.Authority) + location[upstreamRoot.Length..];
+            return result;
+        }
     }
 
     /// <summary>Answers the next <paramref name="count"/> matching requests with <c>503 Service Unavailable</c>.</summary>

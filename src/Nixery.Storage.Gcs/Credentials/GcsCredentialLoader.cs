@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Google.Apis.Auth.OAuth2;
-using Nixery.Storage.Gcs.Signing;
 
 namespace Nixery.Storage.Gcs.Credentials;
 
@@ -14,9 +13,9 @@ internal static class GcsCredentialLoader
     public const string ReadWriteScope = "https://www.googleapis.com/auth/devstorage.read_write";
 
     public static async Task<LoadedCredentials> LoadAsync(
-        GcsStorageOptions options, bool emulator, CancellationToken cancellationToken)
+        GcsStorageOptions options, bool emulator, Google.Apis.Http.IHttpClientFactory http, CancellationToken cancellationToken)
     {
-        GoogleCredential? credential = null;
+        GoogleCredential? credential;
         string source;
         if (!string.IsNullOrWhiteSpace(options.CredentialsFile))
         {
@@ -25,7 +24,7 @@ internal static class GcsCredentialLoader
         }
         else if (emulator)
         {
-            return new LoadedCredentials(null, null, null, null, "none (emulator)");
+            return new LoadedCredentials(null, "none (emulator)", ForStorage: false);
         }
         else
         {
@@ -43,13 +42,10 @@ internal static class GcsCredentialLoader
             source = string.IsNullOrEmpty(file) ? "application default credentials" : $"GOOGLE_APPLICATION_CREDENTIALS ({file})";
         }
 
-        var storage = credential.IsCreateScopedRequired ? credential.CreateScoped(ReadWriteScope) : credential;
-        var iam = credential.IsCreateScopedRequired ? credential.CreateScoped(IamSignBlobSigner.Scope) : credential;
-        var key = storage.UnderlyingCredential as ServiceAccountCredential;
-        if (key is not null) source += $", service account {key.Id}";
-        var compute = storage.UnderlyingCredential as ComputeCredential;
-        if (compute is not null) source += ", metadata server";
-        return emulator ? new LoadedCredentials(null, null, key, null, source) : new LoadedCredentials(storage, iam, key, compute, source);
+        credential = credential.CreateWithHttpClientFactory(http);
+        if (credential.UnderlyingCredential is ServiceAccountCredential key) source += $", service account {key.Id}";
+        if (credential.UnderlyingCredential is ComputeCredential) source += ", metadata server";
+        return new LoadedCredentials(credential, source, ForStorage: !emulator);
     }
 
     /// <summary>Reads a credentials file of the type it declares (a service-account key, gcloud's user login, …).</summary>

@@ -2,10 +2,15 @@ using Google.Apis.Auth.OAuth2;
 
 namespace Nixery.Storage.Gcs.Credentials;
 
-/// <summary>The credentials found, each scoped for its use.</summary>
-/// <param name="Storage">For Cloud Storage calls (scope <c>devstorage.read_write</c>); null with an emulator.</param>
-/// <param name="Iam">For IAM signBlob calls (scope <c>cloud-platform</c>); null with an emulator.</param>
-/// <param name="Key">The service-account key the credentials hold, if any (it also signs with an emulator).</param>
-/// <param name="Compute">The metadata server's credential (GCE, GKE, Cloud Run), which knows its account's e-mail.</param>
+/// <summary>The credentials found, and how.</summary>
+/// <param name="Credential">The credentials (made on the backend's HTTP clients), or null with an emulator and no credentials file.</param>
 /// <param name="Source">How they were found, for messages.</param>
-internal sealed record LoadedCredentials(ITokenAccess? Storage, ITokenAccess? Iam, ServiceAccountCredential? Key, ComputeCredential? Compute, string Source);
+/// <param name="ForStorage">Whether storage calls carry them (not with an emulator, which takes no tokens).</param>
+internal sealed record LoadedCredentials(GoogleCredential? Credential, string Source, bool ForStorage)
+{
+    /// <summary>The service-account key the credentials hold, if any.</summary>
+    public ServiceAccountCredential? Key => Credential?.UnderlyingCredential as ServiceAccountCredential;
+
+    /// <summary>The metadata server's credential (GCE, GKE, Cloud Run), if that is what they are.</summary>
+    public ComputeCredential? Compute => Credential?.UnderlyingCredential as ComputeCredential;
+}

@@ -41,8 +41,8 @@ internal sealed class GcsRegistry : IAsyncDisposable
                 options.EmulatorHost = endpointHost;
                 // A key to sign redirect URLs with; with an emulator it is never sent for tokens.
                 options.CredentialsFile = Path.Combine(GcsTestData.Conformance, "test_service_account.not-a-test.json");
-                // Layers go through staging/, a resumable upload and a rewrite; each in one request of the session,
-                // since the emulator finalises a resumable upload with its first chunk (multi-chunk runs against the peer).
+                // Layers go through staging/, a resumable upload and a copy; each in one chunk of the session, since
+                // the emulator keeps only the first chunk of a resumable upload (multi-chunk runs against the peer).
                 options.ResumableThreshold = 16 * 1024;
                 options.Retry = Stores.FastRetries();
                 configure?.Invoke(options);

@@ -31,22 +31,52 @@ public sealed class RegistryOnGcsTests(StorageEmulator emulator) : IDisposable
         var layers = manifest.RootElement.GetProperty("layers").GetArrayLength();
         Assert.True(layers >= 2, $"expected several layers, got {layers}");
         Assert.True(registry.Redirects >= layers + 1, $"expected every blob (config and {layers} layers) redirected, saw {registry.Redirects} redirects");
+        AssertLayoutBlobsHashToTheirNames(layout);
+        await AssertBucketHoldsOnlyBlobsUnderTheirDigestsAsync(emulator.Endpoint, bucket);
+    }
 
-        var objects = await Stores.Client(emulator.Endpoint, bucket).ListAsync("", null, default).Select(o => o.Name).ToListAsync();
-        Assert.DoesNotContain(objects, name => name.StartsWith("staging/", StringComparison.Ordinal));
-        Assert.All(objects, name => Assert.True(name.StartsWith("blobs/sha256/", StringComparison.Ordinal) || name.StartsWith("records/", StringComparison.Ordinal), name));
+    /// <summary>Every blob skopeo wrote hashes to its file name (skopeo checked them too, as it copied).</summary>
+    internal static void AssertLayoutBlobsHashToTheirNames(string layout)
+    {
+        var blobs = Directory.GetFiles(Path.Combine(layout, "blobs", "sha256"));
+        Assert.True(blobs.Length >= 3, $"expected a manifest, a config and layers, found {blobs.Length} blobs");
+        foreach (var blob in blobs)
+        {
+            using var file = File.OpenRead(blob);
+            Assert.Equal(Path.GetFileName(blob), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)));
+        }
+    }
+
+    /// <summary>Nothing is left in staging/, and every object under a digest name, downloaded again, hashes to it.</summary>
+    internal static async Task AssertBucketHoldsOnlyBlobsUnderTheirDigestsAsync(Uri endpoint, string bucket)
+    {
+        var client = Stores.Client(endpoint);
+        var names = await Stores.NamesAsync(endpoint, bucket);
+        Assert.DoesNotContain(names, name => name.StartsWith("staging/", StringComparison.Ordinal));
+        Assert.Contains(names, name => name.StartsWith("blobs/sha256/", StringComparison.Ordinal));
+        foreach (var name in names)
+        {
+            Assert.True(name.StartsWith("blobs/sha256/", StringComparison.Ordinal) || name.StartsWith("records/", StringComparison.Ordinal), name);
+            if (!name.StartsWith("blobs/sha256/", StringComparison.Ordinal)) continue;
+            using var copy = new MemoryStream();
+            await client.DownloadObjectAsync(bucket, name, copy);
+            Assert.Equal(name["blobs/sha256/".Length..], Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(copy.ToArray())));
+        }
     }
 
     [Fact]
     public async Task Skopeo_copies_an_image_whose_blob_urls_were_signed_by_iam_signBlob_without_a_key()
     {
-        // As on GKE or Cloud Run: no key file, so IAM (the loopback peer, signing as the dummy account) signs every URL.
+        // As with GKE workload identity: the registry's credentials sign nothing themselves; IAM (the loopback peer,
+        // signing as the dummy account) signs every URL, called with the access token the credentials got.
         await using var iam = await GcsPeer.StartAsync();
+        iam.ExpectedAccessToken = GcsPeer.IssuedAccessToken;
+        var key = GcsTestData.DummyKeyFileWithTokenEndpoint(new Uri(iam.Endpoint, "token"));
         var bucket = "e2e-" + Guid.NewGuid().ToString("N")[..10];
         await using var registry = await GcsRegistry.StartAsync(emulator.Host, bucket, options =>
         {
-            options.CredentialsFile = null;
-            options.SigningServiceAccount = iam.SignBlobAccount.Id;
+            options.CredentialsFile = key;
+            options.UrlSigner = GcsUrlSigner.SignBlob;
             options.IamEndpoint = iam.Endpoint;
         });
         await ExternalTool.RunCheckedAsync("skopeo", "copy", "--quiet", "--src-tls-verify=false",
@@ -55,6 +85,7 @@ public sealed class RegistryOnGcsTests(StorageEmulator emulator) : IDisposable
         Assert.True(registry.Redirects >= 2, $"expected blobs redirected to the bucket, saw {registry.Redirects} redirects");
         // One probe at the start, then one signature per redirect.
         Assert.Equal(registry.Redirects + 1, iam.SignedBlobs.Count);
+        File.Delete(key);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class RegistryUnderStorageFaultsTests : IAsyncLifetime
         });
         _peer.Fail("upload.chunk", "return-reset-connection", "return-503-after-256K", "return-503", "return-408");
         _peer.Fail("objects.rewrite", "return-503", "return-reset-connection");
-        _peer.Fail("objects.insert", "return-503");
+        _peer.Fail("objects.insert", "return-503", "return-reset-connection");
 
         await ExternalTool.RunCheckedAsync("skopeo", "copy", "--quiet", "--src-tls-verify=false",
             $"docker://{registry.Address}/shell/hello:latest", $"oci:{Path.Combine(_scratch, "oci")}:latest");
@@ -63,6 +63,7 @@ public sealed class RegistryUnderStorageFaultsTests : IAsyncLifetime
         for (var i = 0; i < 500; i++)
         {
             _peer.Fail("upload.chunk", "return-503");
+            _peer.Fail("upload.status", "return-503");
             _peer.Fail("objects.insert", "return-503");
         }
 

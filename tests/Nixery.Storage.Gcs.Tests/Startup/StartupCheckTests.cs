@@ -98,14 +98,17 @@ public sealed class StartupCheckTests
         await using var peer = await GcsPeer.StartAsync();
         peer.DenySignBlob = true;
         var account = peer.SignBlobAccount.Id;
+        var key = GcsTestData.DummyKeyFileWithTokenEndpoint(new Uri(peer.Endpoint, "token"));
         var failure = await StartAsync(o =>
         {
             o.Bucket = GcsPeer.BucketName;
             o.EmulatorHost = peer.Endpoint.ToString();
+            o.CredentialsFile = key;
             o.UrlSigner = GcsUrlSigner.SignBlob;
             o.SigningServiceAccount = account;
             o.IamEndpoint = peer.Endpoint;
         });
+        File.Delete(key);
         var startup = Assert.IsType<GcsStartupException>(failure);
         Assert.Equal(GcsStartupProblem.PermissionDenied, startup.Problem);
         Assert.Contains("roles/iam.serviceAccountTokenCreator", startup.Message, StringComparison.Ordinal);
@@ -117,12 +120,15 @@ public sealed class StartupCheckTests
     public async Task SignBlob_without_a_known_service_account_stops_the_start_saying_which_setting()
     {
         await using var peer = await GcsPeer.StartAsync();
+        var login = GcsTestData.UserLoginFile();
         var failure = await StartAsync(o =>
         {
             o.Bucket = GcsPeer.BucketName;
             o.EmulatorHost = peer.Endpoint.ToString();
+            o.CredentialsFile = login;
             o.UrlSigner = GcsUrlSigner.SignBlob;
         });
+        File.Delete(login);
         var startup = Assert.IsType<GcsStartupException>(failure);
         Assert.Equal(GcsStartupProblem.Credentials, startup.Problem);
         Assert.Contains("SigningServiceAccount", startup.Message, StringComparison.Ordinal);
@@ -132,13 +138,16 @@ public sealed class StartupCheckTests
     public async Task SignBlob_with_the_permission_starts_after_one_probe_and_redirects_to_urls_signed_by_iam()
     {
         await using var peer = await GcsPeer.StartAsync();
+        peer.ExpectedAccessToken = GcsPeer.IssuedAccessToken;
+        var key = GcsTestData.DummyKeyFileWithTokenEndpoint(new Uri(peer.Endpoint, "token"));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddNixery().UsePathPackageSource(Path.GetTempPath()).UseGcsStorage(o =>
         {
             o.Bucket = GcsPeer.BucketName;
             o.EmulatorHost = peer.Endpoint.ToString();
-            o.SigningServiceAccount = peer.SignBlobAccount.Id;   // Auto: no key, a known account -> signBlob
+            o.CredentialsFile = key;
+            o.UrlSigner = GcsUrlSigner.SignBlob;   // the key's own account, signed by IAM as on GKE with workload identity
             o.IamEndpoint = peer.Endpoint;
         });
         await using var app = builder.Build();
@@ -152,6 +161,7 @@ public sealed class StartupCheckTests
         var signature = url.Query[(url.Query.IndexOf("X-Goog-Signature=", StringComparison.Ordinal) + 17)..];
         Assert.Equal(Convert.ToHexStringLower(Convert.FromBase64String(peer.SignedBlobs.Last())), signature);
         await app.StopAsync();
+        File.Delete(key);
     }
 
     [Fact]

@@ -5,8 +5,9 @@ using Nixery.Storage.Gcs.Tests.Support;
 namespace Nixery.Storage.Gcs.Tests.Storage;
 
 /// <summary>
-/// Sequences the emulator cannot play (it finalises a resumable upload on its first chunk, rewrites in one call and has
-/// no preconditions), against the protocol peer that answers as Google documents.
+/// What the storage library sends for the backend's uploads, and how it recovers, in the sequences the emulator cannot
+/// play (it finalises a resumable upload on its first chunk, rewrites in one call, enforces no preconditions and checks no
+/// checksums), against the protocol peer that answers as Google documents.
 /// </summary>
 public sealed class ResumableUploadTests : IAsyncLifetime
 {
@@ -17,10 +18,11 @@ public sealed class ResumableUploadTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _peer.DisposeAsync();
 
-    private Nixery.Core.Storage.BlobStore Store() => Stores.Store(_peer.Endpoint, GcsPeer.BucketName, o =>
+    private Nixery.Core.Storage.BlobStore Store(int attempts = 6) => Stores.Store(_peer.Endpoint, GcsPeer.BucketName, o =>
     {
         o.ChunkSize = Chunk;
         o.ResumableThreshold = 64 * 1024;
+        o.Retry = Stores.FastRetries(attempts);
     });
 
     private static async Task<BlobInfo> WriteAsync(IBlobStore store, byte[] content, Digest? expected = null)
@@ -38,16 +40,21 @@ public sealed class ResumableUploadTests : IAsyncLifetime
         Assert.Equal(content, _peer.Objects[names[0]].Data);
     }
 
+    private List<string> ChunkRanges() =>
+        _peer.Log.Where(l => l.StartsWith("PUT upload.chunk", StringComparison.Ordinal)).Select(l => l.Split(' ')[^1]).ToList();
+
     [Fact]
-    public async Task Layer_of_many_chunks_is_sent_in_256KiB_multiples_confirmed_by_308_and_finished_with_its_total()
+    public async Task Layer_of_many_chunks_is_sent_in_256KiB_multiples_confirmed_by_308_and_finished_with_its_total_and_crc32c()
     {
         var content = Stores.RandomBytes(3 * Chunk + 1000, 1);
         var blob = await WriteAsync(Store(), content);
         AssertOnlyUnderDigest(blob.Digest, content);
-        var puts = _peer.Log.Where(l => l.StartsWith("PUT upload.chunk", StringComparison.Ordinal)).Select(l => l.Split(' ')[^1]).ToList();
         Assert.Equal(
             [$"0-{Chunk - 1}/*", $"{Chunk}-{2 * Chunk - 1}/*", $"{2 * Chunk}-{3 * Chunk - 1}/*", $"{3 * Chunk}-{content.Length - 1}/{content.Length}"],
-            puts);
+            ChunkRanges());
+        // The last request carries the CRC32C of everything, which the peer checked.
+        Assert.Contains(_peer.Log, l => l.StartsWith("HASH staging/", StringComparison.Ordinal) && l.EndsWith("crc32c=" + Crc32C.Base64(content), StringComparison.Ordinal));
+        Assert.Contains(_peer.Log, l => l.StartsWith("POST objects.insert resumable staging/", StringComparison.Ordinal) && l.Contains("ifGenerationMatch=0", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -57,31 +64,32 @@ public sealed class ResumableUploadTests : IAsyncLifetime
         var content = Stores.RandomBytes(2 * Chunk + 10, 2);
         var blob = await WriteAsync(Store(), content);
         AssertOnlyUnderDigest(blob.Digest, content);
-        var puts = _peer.Log.Where(l => l.StartsWith("PUT upload.chunk", StringComparison.Ordinal)).Select(l => l.Split(' ')[^1]).ToList();
-        Assert.StartsWith($"{Chunk / 2}-", puts[1]);
+        Assert.StartsWith($"{Chunk / 2}-", ChunkRanges()[1]);
     }
 
     [Fact]
-    public async Task Upload_resumes_after_a_dropped_connection_by_asking_the_session_what_it_holds()
+    public async Task Chunk_whose_connection_was_cut_is_sent_again_and_the_blob_ends_complete()
     {
         _peer.Fail("upload.chunk", "return-reset-connection");
         var content = Stores.RandomBytes(2 * Chunk + 5, 3);
         var blob = await WriteAsync(Store(), content);
         AssertOnlyUnderDigest(blob.Digest, content);
-        Assert.Contains(_peer.Log, l => l.StartsWith("PUT upload.chunk", StringComparison.Ordinal) && l.EndsWith("bytes */*", StringComparison.Ordinal));
+        Assert.Contains(_peer.Log, l => l == "FAULT upload.chunk return-reset-connection");
+        Assert.Equal(2, ChunkRanges().Count(range => range == $"0-{Chunk - 1}/*"));
     }
 
     [Fact]
-    public async Task Upload_resumes_after_a_503_that_came_after_256KiB_were_persisted()
+    public async Task Upload_resumes_from_what_the_session_holds_after_a_503_that_came_after_256KiB_were_persisted()
     {
         _peer.Fail("upload.chunk", "return-503-after-256K");
         var content = Stores.RandomBytes(3 * Chunk, 4);
         var blob = await WriteAsync(Store(), content);
         AssertOnlyUnderDigest(blob.Digest, content);
+        Assert.Contains("bytes */*", _peer.Log.Where(l => l.StartsWith("PUT upload.chunk", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("bytes", StringComparison.Ordinal))..]));
     }
 
     [Fact]
-    public async Task Move_follows_rewrite_tokens_until_done_then_deletes_the_staging_object()
+    public async Task Copy_follows_rewrite_tokens_until_done_then_deletes_the_staging_object()
     {
         _peer.RewriteBytesPerCall = 100_000;
         var content = Stores.RandomBytes(350_000, 5);
@@ -93,7 +101,7 @@ public sealed class ResumableUploadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rewrite_onto_an_existing_blob_gets_412_and_keeps_the_existing_object()
+    public async Task Copy_onto_an_existing_blob_gets_412_and_keeps_the_existing_object()
     {
         var content = Stores.RandomBytes(300_000, 6);
         var digest = Digest.Of(content);
@@ -107,16 +115,20 @@ public sealed class ResumableUploadTests : IAsyncLifetime
     [Fact]
     public async Task Upload_that_keeps_failing_leaves_no_object_under_a_digest_name_and_no_staging_object()
     {
-        for (var i = 0; i < 50; i++) _peer.Fail("upload.chunk", "return-503");
+        // The library answers a 5xx of a chunk by asking the session what it holds, then goes on: fail that too.
+        for (var i = 0; i < 50; i++)
+        {
+            _peer.Fail("upload.chunk", "return-503");
+            _peer.Fail("upload.status", "return-503");
+        }
         var content = Stores.RandomBytes(2 * Chunk, 7);
-        var failure = await Assert.ThrowsAsync<GcsStorageException>(() => WriteAsync(Store(), content));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, failure.StatusCode);
+        var failure = await Assert.ThrowsAsync<Google.GoogleApiException>(() => WriteAsync(Store(attempts: 3), content));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failure.HttpStatusCode);
         Assert.Empty(_peer.Objects);
-        Assert.Contains(_peer.Log, l => l.StartsWith("DELETE upload.cancel", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Connection_cut_during_the_move_is_retried_and_the_blob_ends_complete_under_its_digest()
+    public async Task Connection_cut_during_the_copy_is_retried_and_the_blob_ends_complete_under_its_digest()
     {
         _peer.Fail("objects.rewrite", "return-reset-connection", "return-503");
         var content = Stores.RandomBytes(300_000, 8);
@@ -124,14 +136,25 @@ public sealed class ResumableUploadTests : IAsyncLifetime
         AssertOnlyUnderDigest(blob.Digest, content);
     }
 
-    [Fact]
-    public async Task Small_blob_reaching_the_server_corrupted_is_rejected_by_its_md5_and_not_stored()
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(2 * Chunk + 3)]
+    public async Task Bytes_that_reach_the_server_changed_fail_its_crc32c_check_and_nothing_is_stored(int size)
     {
-        // The peer checks md5Hash of a multipart upload as Cloud Storage does; a wrong hash makes it answer 400.
-        var client = Stores.Client(_peer.Endpoint, GcsPeer.BucketName);
-        var failure = await Assert.ThrowsAsync<GcsStorageException>(() =>
-            client.InsertAsync("blobs/sha256/x", "abc"u8.ToArray(), 0, System.Security.Cryptography.MD5.HashData("abd"u8), null, default));
-        Assert.Equal(HttpStatusCode.BadRequest, failure.StatusCode);
+        _peer.CorruptUploads = true;
+        var failure = await Assert.ThrowsAsync<Google.GoogleApiException>(() => WriteAsync(Store(), Stores.RandomBytes(size, 9)));
+        Assert.Equal(HttpStatusCode.BadRequest, failure.HttpStatusCode);
+        Assert.Contains(_peer.Log, l => l.StartsWith("REJECTED ", StringComparison.Ordinal) && l.Contains("crc32c", StringComparison.Ordinal));
         Assert.Empty(_peer.Objects);
+    }
+
+    [Fact]
+    public async Task Listing_follows_next_page_tokens_across_pages()
+    {
+        for (var i = 0; i < 23; i++) _peer.Put($"records/r{i:D2}", [(byte)i]);
+        var storage = Stores.Storage(_peer.Endpoint, GcsPeer.BucketName, o => o.ListPageSize = 5);
+        var listed = await storage.ListAsync("records/", CancellationToken.None).Select(o => o.Key).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, 23).Select(i => $"records/r{i:D2}"), listed.Order(StringComparer.Ordinal));
+        Assert.Equal(5, _peer.Log.Count(l => l.StartsWith("GET objects.list", StringComparison.Ordinal)));
     }
 }

@@ -32,6 +32,7 @@ public sealed class GcsPeer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _faults = new();
     private readonly ConcurrentQueue<string> _log = new();
     private readonly ConcurrentQueue<string> _signedBlobs = new();
+    private readonly ConcurrentQueue<byte[]> _signedPayloads = new();
     private long _generation = 1000;
     private WebApplication _app = null!;
 
@@ -54,11 +55,20 @@ public sealed class GcsPeer : IAsyncDisposable
     /// <summary>When set, signBlob requires <c>Authorization: Bearer</c> with this token (else 401).</summary>
     public string? ExpectedAccessToken { get; set; }
 
+    /// <summary>The access token the peer's token endpoint (<c>POST /token</c>) grants.</summary>
+    public const string IssuedAccessToken = "ya29.peer-issued";
+
+    /// <summary>Whether uploads arrive with a byte changed (as if corrupted on the way): the checksums sent then do not match.</summary>
+    public bool CorruptUploads { get; set; }
+
     /// <summary>Whether the caller lacks <c>iam.serviceAccounts.signBlob</c> (every signBlob answers 403).</summary>
     public bool DenySignBlob { get; set; }
 
     /// <summary>Every <c>signedBlob</c> signBlob answered (base64), in order.</summary>
     public IReadOnlyCollection<string> SignedBlobs => _signedBlobs;
+
+    /// <summary>Every payload signBlob signed (for V4 URLs: the string to sign), in order.</summary>
+    public IReadOnlyCollection<byte[]> SignedPayloads => _signedPayloads;
 
     public static async Task<GcsPeer> StartAsync()
     {
@@ -67,7 +77,18 @@ public sealed class GcsPeer : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = null).UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         peer._app = builder.Build();
-        peer._app.Run(peer.HandleAsync);
+        peer._app.Run(async context =>
+        {
+            try
+            {
+                await peer.HandleAsync(context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not IOException)
+            {
+                peer._log.Enqueue($"CRASH {context.Request.Method} {context.Request.Path}{context.Request.QueryString}: {e}");
+                throw;
+            }
+        });
         await peer._app.StartAsync();
         peer.Endpoint = new Uri(LoopbackServer.AddressOf(peer._app), "/");
         return peer;
@@ -88,6 +109,9 @@ public sealed class GcsPeer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        // The library gzips JSON request bodies, as Cloud Storage accepts.
+        if (context.Request.Headers.ContentEncoding.ToString() == "gzip")
+            context.Request.Body = new System.IO.Compression.GZipStream(context.Request.Body, System.IO.Compression.CompressionMode.Decompress);
         var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var query = context.Request.Query;
         var path = raw.Split('?')[0];
@@ -146,6 +170,14 @@ public sealed class GcsPeer : IAsyncDisposable
             if (method == "GET") await context.Response.Body.WriteAsync(item.Data);
             return;
         }
+        // /token: an OAuth token endpoint (a test key's token_uri points here), granting IssuedAccessToken.
+        if (segments is ["token"] && method == "POST")
+        {
+            _log.Enqueue("POST oauth.token");
+            if (await FaultAsync(context, "oauth.token")) return;
+            await WriteJsonAsync(context, new Dictionary<string, object?> { ["access_token"] = IssuedAccessToken, ["expires_in"] = 3600, ["token_type"] = "Bearer" });
+            return;
+        }
         // /v1/projects/-/serviceAccounts/{email}:signBlob (the IAM Service Account Credentials API).
         if (segments is ["v1", "projects", var project, "serviceAccounts", var target] && target.EndsWith(":signBlob", StringComparison.Ordinal)
             && method == "POST")
@@ -153,6 +185,7 @@ public sealed class GcsPeer : IAsyncDisposable
             await SignBlobAsync(context, project, Uri.UnescapeDataString(target[..^":signBlob".Length]));
             return;
         }
+        _log.Enqueue($"UNHANDLED {method} {raw}");
         context.Response.StatusCode = 501;
     }
 
@@ -194,6 +227,7 @@ public sealed class GcsPeer : IAsyncDisposable
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", "Invalid JSON payload received: " + e.Message);
             return;
         }
+        _signedPayloads.Enqueue(payload);
         var signature = SignBlobAccount.CreateSignature(payload);
         _signedBlobs.Enqueue(signature);
         await WriteJsonAsync(context, new Dictionary<string, object?> { ["keyId"] = SignBlobAccount.KeyId, ["signedBlob"] = signature });
@@ -269,14 +303,28 @@ public sealed class GcsPeer : IAsyncDisposable
             context.Response.StatusCode = 404;
             return;
         }
-        long from = 0;
+        // "bytes=a-", "bytes=a-b" (the library downloads in ranges of its chunk size).
+        long from = 0, to = item.Data.Length - 1;
+        var ranged = false;
         if (context.Request.Headers.Range.ToString() is { Length: > 0 } range)
-            from = long.Parse(range["bytes=".Length..].TrimEnd('-'), CultureInfo.InvariantCulture);
-        var body = item.Data.AsMemory((int)from);
+        {
+            var spec = range["bytes=".Length..].Split('-');
+            from = long.Parse(spec[0], CultureInfo.InvariantCulture);
+            if (spec[1].Length > 0) to = Math.Min(to, long.Parse(spec[1], CultureInfo.InvariantCulture));
+            ranged = true;
+        }
+        if (from >= item.Data.Length && item.Data.Length > 0)
+        {
+            context.Response.StatusCode = 416;
+            return;
+        }
+        var body = item.Data.AsMemory((int)from, (int)Math.Max(0, to - from + 1));
         void Headers()
         {
-            context.Response.StatusCode = from > 0 ? 206 : 200;
-            if (from > 0) context.Response.Headers.ContentRange = $"bytes {from}-{item.Data.Length - 1}/{item.Data.Length}";
+            context.Response.StatusCode = ranged ? 206 : 200;
+            if (ranged) context.Response.Headers.ContentRange = $"bytes {from}-{to}/{item.Data.Length}";
+            context.Response.Headers["x-goog-hash"] = $"crc32c={Crc32C.Base64(item.Data)},md5={Convert.ToBase64String(MD5.HashData(item.Data))}";
+            context.Response.Headers["x-goog-generation"] = item.Generation.ToString(CultureInfo.InvariantCulture);
             context.Response.ContentLength = body.Length;
         }
         async Task SendPartAndBreak(int count)
@@ -328,11 +376,16 @@ public sealed class GcsPeer : IAsyncDisposable
         if (uploadType == "resumable")
         {
             var name = context.Request.Query["name"].ToString();
-            _log.Enqueue($"POST objects.insert resumable {name}");
+            if (name.Length == 0 && body.Length > 0)
+            {
+                using var resourceJson = JsonDocument.Parse(body);
+                name = resourceJson.RootElement.GetProperty("name").GetString()!;
+            }
+            _log.Enqueue($"POST objects.insert resumable {name} {context.Request.QueryString}");
             if (await FaultAsync(context, "objects.insert")) return;
             var id = Guid.NewGuid().ToString("N");
             long? precondition = long.TryParse(context.Request.Query["ifGenerationMatch"], out var p) ? p : null;
-            _sessions[id] = new Session(name, precondition);
+            _sessions[id] = new Session(id, name, precondition);
             context.Response.Headers.Location = new Uri(Endpoint, $"upload/session/{id}").AbsoluteUri;
             context.Response.StatusCode = 200;
             return;
@@ -374,6 +427,7 @@ public sealed class GcsPeer : IAsyncDisposable
         }
         var contentRange = context.Request.Headers["Content-Range"].ToString();
         _log.Enqueue($"PUT upload.chunk {session.Name} {contentRange}");
+        if (context.Request.Headers["X-Goog-Hash"].ToString() is { Length: > 0 } sentHash) _log.Enqueue($"HASH {session.Name} {sentHash}");
         // "bytes a-b/total", "bytes a-b/*", "bytes */total" or "bytes */*".
         var spec = contentRange["bytes ".Length..];
         var slash = spec.IndexOf('/');
@@ -458,6 +512,18 @@ public sealed class GcsPeer : IAsyncDisposable
         var existing = _objects.TryGetValue(session.Name, out var current) ? current.Generation : 0;
         if (!PreconditionHolds(context, existing, session.IfGenerationMatch)) return;
         var data = session.Data.ToArray();
+        if (CorruptUploads && data.Length > 0) data[data.Length / 2] ^= 0x55;
+        // The checksums the client sent on the last request (X-Goog-Hash: crc32c=…,md5=…) must match what arrived.
+        foreach (var part in context.Request.Headers["X-Goog-Hash"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (kind, sent) = (part[..part.IndexOf('=')], part[(part.IndexOf('=') + 1)..]);
+            var actual = kind == "crc32c" ? Crc32C.Base64(data) : kind == "md5" ? Convert.ToBase64String(MD5.HashData(data)) : sent;
+            if (actual == sent) continue;
+            _log.Enqueue($"REJECTED {session.Name} {kind} {sent} != {actual}");
+            _sessions.TryRemove(session.Id, out _);
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Provided {kind.ToUpperInvariant()} \"{sent}\" doesn't match calculated {kind.ToUpperInvariant()} \"{actual}\".");
+            return;
+        }
         var generation = Interlocked.Increment(ref _generation);
         _objects[session.Name] = (data, generation);
         session.Completed = (data, generation);
@@ -511,7 +577,7 @@ public sealed class GcsPeer : IAsyncDisposable
     {
         ["kind"] = "storage#object", ["name"] = name, ["bucket"] = BucketName,
         ["generation"] = generation.ToString(CultureInfo.InvariantCulture), ["size"] = data.Length.ToString(CultureInfo.InvariantCulture),
-        ["md5Hash"] = Convert.ToBase64String(MD5.HashData(data)),
+        ["md5Hash"] = Convert.ToBase64String(MD5.HashData(data)), ["crc32c"] = Crc32C.Base64(data),
     };
 
     private static Task WriteJsonAsync(HttpContext context, object value)
@@ -540,8 +606,9 @@ public sealed class GcsPeer : IAsyncDisposable
         return (parts[0], parts[1]);
     }
 
-    private sealed class Session(string name, long? ifGenerationMatch)
+    private sealed class Session(string id, string name, long? ifGenerationMatch)
     {
+        public string Id { get; } = id;
         public string Name { get; } = name;
         public long? IfGenerationMatch { get; } = ifGenerationMatch;
         public MemoryStream Data { get; } = new();

@@ -23,6 +23,30 @@ internal static class GcsTestData
     public static Google.Apis.Auth.OAuth2.ServiceAccountCredential DummyAccount() =>
         Google.Apis.Auth.OAuth2.CredentialFactory.FromFile<Google.Apis.Auth.OAuth2.ServiceAccountCredential>(DummyKeyFile);
 
+    /// <summary>
+    /// A copy of the dummy key (in a fresh temporary file) whose <c>token_uri</c> is <paramref name="tokenEndpoint"/>, e.g.
+    /// the peer's token endpoint, so that the key gets access tokens there (for IAM signBlob) as a real key does from Google.
+    /// </summary>
+    public static string DummyKeyFileWithTokenEndpoint(Uri tokenEndpoint)
+    {
+        var key = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(DummyKeyFile))!;
+        key["token_uri"] = tokenEndpoint.AbsoluteUri;
+        var path = Path.Combine(Path.GetTempPath(), $"nixery-gcs-key-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, key.ToJsonString());
+        return path;
+    }
+
+    /// <summary>
+    /// A gcloud user login (<c>authorized_user</c>) in a fresh temporary file: credentials that hold no key and name no
+    /// service account, as on a developer's machine. Nothing here ever asks its token endpoint.
+    /// </summary>
+    public static string UserLoginFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nixery-gcs-user-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """{"type":"authorized_user","client_id":"nixery-tests.apps.googleusercontent.com","client_secret":"not-a-secret","refresh_token":"not-a-token"}""");
+        return path;
+    }
+
     /// <summary>The folder holding the emulator's launcher and its pinned npm packages.</summary>
     public static string EmulatorDirectory => Path.Combine(RepositoryRoot.Path, "tests", "Nixery.Storage.Gcs.Tests", "emulator");
 }
