@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Nixery.IntegrationTests.Nix;
 using Nixery.Testing;
 
@@ -10,7 +12,7 @@ namespace Nixery.IntegrationTests.Packaging;
 /// references Nixery.AspNetCore from it, the README's embedding snippets pasted in as they are written there, and an image
 /// pulled from the running app and run with podman.
 /// </summary>
-public sealed partial class NewWebAppFromReadmeTests : IDisposable
+public sealed class NewWebAppFromReadmeTests : IDisposable
 {
     private static readonly string[] Packages = ["Nixery.Abstractions", "Nixery.Layering", "Nixery.Core", "Nixery.AspNetCore"];
 
@@ -27,9 +29,6 @@ public sealed partial class NewWebAppFromReadmeTests : IDisposable
             // Best effort: it is under the temp directory.
         }
     }
-
-    [GeneratedRegex(@"Now listening on: (?<url>http://127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
 
     [Fact]
     public async Task A_new_web_app_built_from_the_readme_snippets_on_the_packed_packages_serves_an_image_podman_runs()
@@ -67,9 +66,11 @@ public sealed partial class NewWebAppFromReadmeTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(app, "appsettings.json"), json);
         await Dotnet(app, "build", "--configuration", "Release");
 
-        using var server = Start(Path.Combine(app, "bin", "Release", "net10.0", "TeamTools.dll"), new Dictionary<string, string>
+        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+        var output = new StringBuilder();
+        using var server = Start(Path.Combine(app, "bin", "Release", "net10.0", "TeamTools.dll"), output, new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ASPNETCORE_URLS"] = address.GetLeftPart(UriPartial.Authority),
             // The snippet's git repository does not exist: the demo package set stands in for it.
             ["Nixery__PackageSource__Repository"] = "",
             ["Nixery__PackageSource__Path"] = RepositoryRoot.DemoPackages,
@@ -79,7 +80,7 @@ public sealed partial class NewWebAppFromReadmeTests : IDisposable
             ["Nixery__Nix__ExtraArguments__1"] = "substitute",
             ["Nixery__Nix__ExtraArguments__2"] = "false",
         });
-        var address = await ListeningAddressAsync(server);
+        await WaitUntilServingAsync(server, address, output);
         var image = $"{address.Host}:{address.Port}/shell/hello";
         try
         {
@@ -110,28 +111,53 @@ public sealed partial class NewWebAppFromReadmeTests : IDisposable
         Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await error}");
     }
 
-    private static Process Start(string assembly, IDictionary<string, string> environment)
+    /// <summary>Starts the app with its output collected as it comes, so that it never blocks on a full pipe.</summary>
+    private static Process Start(string assembly, StringBuilder output, IDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", [assembly]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        return Process.Start(start)!;
+        var process = new Process { StartInfo = start };
+        DataReceivedEventHandler collect = (_, line) => { lock (output) output.AppendLine(line.Data); };
+        process.OutputDataReceived += collect;
+        process.ErrorDataReceived += collect;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
-    private static async Task<Uri> ListeningAddressAsync(Process server)
+    /// <summary>
+    /// Waits until the app answers <c>/v2/</c>, its output kept for the message when it never does. Polling, not its log
+    /// lines: what the app prints depends on logging settings the README's snippet is free to change.
+    /// </summary>
+    private static async Task WaitUntilServingAsync(Process server, Uri address, StringBuilder output)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var seen = new List<string>();
-        while (await server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (DateTime.UtcNow < deadline && !server.HasExited)
         {
-            seen.Add(line);
-            if (Listening().Match(line) is { Success: true } match)
+            try
             {
-                // Keep draining its output, so that the app never blocks on a full pipe.
-                _ = server.StandardOutput.ReadToEndAsync();
-                _ = server.StandardError.ReadToEndAsync();
-                return new Uri(match.Groups["url"].Value);
+                using var response = await http.GetAsync("/v2/");
+                return;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
             }
         }
-        throw new Xunit.Sdk.XunitException($"the app stopped before listening:\n{string.Join('\n', seen)}\n{await server.StandardError.ReadToEndAsync()}");
+        var state = server.HasExited ? $"exited with {server.ExitCode}" : "did not answer within three minutes";
+        server.Kill(entireProcessTree: true);
+        await server.WaitForExitAsync();
+        string seen;
+        lock (output) seen = output.ToString();
+        throw new Xunit.Sdk.XunitException($"the app {state}:\n{seen}");
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
