@@ -7,4 +7,6 @@ namespace Nixery.Abstractions.Building;
 /// <param name="DiffId">SHA-256 of the uncompressed tar, listed in the image config.</param>
 /// <param name="Size">Compressed size in bytes.</param>
 /// <param name="Contents">What it holds, for the image history: store path names, or a description.</param>
-public sealed record LayerDescriptor(Digest Digest, Digest DiffId, long Size, IReadOnlyList<string> Contents);
+/// <param name="Annotations">Annotations of its descriptor in OCI manifests, e.g. the digest of an eStargz table of contents.</param>
+public sealed record LayerDescriptor(
+    Digest Digest, Digest DiffId, long Size, IReadOnlyList<string> Contents, IReadOnlyDictionary<string, string>? Annotations = null);

@@ -175,12 +175,18 @@ internal sealed partial class RegistryEndpoints(
         var cancellationToken = context.RequestAborted;
         var response = context.Response;
         var isHead = HttpMethods.IsHead(context.Request.Method);
-        // Only stored blobs are redirected, so an unknown digest still gets the registry's BLOB_UNKNOWN.
-        var location = await store.GetRedirectAsync(digest, isHead ? HttpMethod.Head : HttpMethod.Get, cancellationToken).ConfigureAwait(false);
-        if (location is not null)
+        var rangeHeader = context.Request.Headers.Range.ToString();
+        // Several ranges are served here: object stores answer one range per request, and clients need them all at once.
+        var multiRange = !isHead && rangeHeader.Contains(',', StringComparison.Ordinal);
+        if (!multiRange)
         {
-            response.Headers[RegistryHeaders.ContentDigest] = reference;
-            return Results.Redirect(location.AbsoluteUri, permanent: false, preserveMethod: true);
+            // Only stored blobs are redirected, so an unknown digest still gets the registry's BLOB_UNKNOWN.
+            var location = await store.GetRedirectAsync(digest, isHead ? HttpMethod.Head : HttpMethod.Get, cancellationToken).ConfigureAwait(false);
+            if (location is not null)
+            {
+                response.Headers[RegistryHeaders.ContentDigest] = reference;
+                return Results.Redirect(location.AbsoluteUri, permanent: false, preserveMethod: true);
+            }
         }
 
         if (isHead)
@@ -197,9 +203,23 @@ internal sealed partial class RegistryEndpoints(
         var stream = await store.OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
         if (stream is null) return RegistryError.BlobUnknown(reference);
         response.Headers[RegistryHeaders.ContentDigest] = reference;
-        if (!stream.CanSeek || context.Request.Headers.Range.Count > 0)
+        var ranges = rangeHeader.Length > 0 ? ByteRange.Parse(rangeHeader, stream.Length) : null;
+        if (multiRange && ranges is { Count: 0 })
         {
-            // Range requests (206, Content-Range, 416) are answered by ASP.NET Core's stream result when the stream seeks.
+            response.Headers.ContentRange = $"bytes */{stream.Length}";
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return Results.StatusCode(StatusCodes.Status416RangeNotSatisfiable);
+        }
+        if (multiRange && ranges is { Count: > 0 })
+        {
+            var parts = new MultipartByteRangesResult(stream, ranges, "nixery-" + digest.Hex[..32]);
+            Served(parts.PayloadBytes, "multirange");
+            return parts;
+        }
+        if (rangeHeader.Length > 0)
+        {
+            // One range (206, Content-Range, 416) is answered by ASP.NET Core's stream result, which seeks.
+            Served(ranges is { Count: 1 } one ? one[0].Length : ranges is null ? stream.Length : 0, "range");
             return Results.Stream(stream, OctetStream, enableRangeProcessing: true);
         }
 
@@ -211,8 +231,12 @@ internal sealed partial class RegistryEndpoints(
             response.Headers.AcceptRanges = "bytes";
             await stream.CopyToAsync(response.Body, WholeBlobCopyBufferSize, cancellationToken).ConfigureAwait(false);
         }
+        Served(stream.Length, "whole");
         return Results.Empty;
     }
+
+    private static void Served(long bytes, string request) =>
+        RegistryDiagnostics.BlobBytesServed.Add(bytes, new KeyValuePair<string, object?>("nixery.blob.request", request));
 
     private const int WholeBlobCopyBufferSize = 1024 * 1024;
 

@@ -70,7 +70,8 @@ public static class ImageDocuments
             WriteDescriptor(json, "config", oci ? MediaTypes.OciConfig : MediaTypes.DockerConfig, config.Digest, config.Size);
             json.WriteStartArray("layers");
             foreach (var layer in layers)
-                WriteDescriptor(json, null, oci ? MediaTypes.OciLayerGzip : MediaTypes.DockerLayerGzip, layer.Digest, layer.Size);
+                // Only OCI descriptors carry annotations (eStargz's TOC digest); Docker's schema 2 has no such field.
+                WriteDescriptor(json, null, oci ? MediaTypes.OciLayerGzip : MediaTypes.DockerLayerGzip, layer.Digest, layer.Size, oci ? layer.Annotations : null);
             json.WriteEndArray();
             json.WriteEndObject();
         }
@@ -80,12 +81,19 @@ public static class ImageDocuments
     // Store paths are shown by name (hello-2.12.1), as a person reading the history wants them.
     private static string DisplayName(string content) => content.StartsWith('/') ? StorePath.NameOf(content) : content;
 
-    internal static void WriteDescriptor(Utf8JsonWriter json, string? property, string mediaType, Digest digest, long size)
+    internal static void WriteDescriptor(
+        Utf8JsonWriter json, string? property, string mediaType, Digest digest, long size, IReadOnlyDictionary<string, string>? annotations = null)
     {
         if (property is null) json.WriteStartObject(); else json.WriteStartObject(property);
         json.WriteString("mediaType", mediaType);
         json.WriteString("digest", digest.ToString());
         json.WriteNumber("size", size);
+        if (annotations is { Count: > 0 })
+        {
+            json.WriteStartObject("annotations");
+            foreach (var (key, value) in annotations.OrderBy(a => a.Key, StringComparer.Ordinal)) json.WriteString(key, value);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
     }
 }

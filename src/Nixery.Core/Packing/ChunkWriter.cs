@@ -3,9 +3,10 @@ using System.Buffers;
 namespace Nixery.Core.Packing;
 
 /// <summary>
-/// Cuts a byte stream into chunks of exactly <c>chunkSize</c> bytes (the last one shorter), so that chunk boundaries
-/// depend only on the bytes, never on timing. Each full chunk is handed to a callback that owns the buffer from then on
-/// (it is rented from <see cref="ArrayPool{T}.Shared"/> and should be returned there).
+/// Cuts a byte stream into chunks of at most <c>chunkSize</c> bytes, so that chunk boundaries depend only on the bytes,
+/// never on timing: a chunk ends when it is full or where the writer cuts it (<see cref="CutAsync"/>, at places the
+/// format asks for, such as the start of a file's content in eStargz). Each chunk is handed to a callback that owns the
+/// buffer from then on (it is rented from <see cref="ArrayPool{T}.Shared"/> and should be returned there).
 /// </summary>
 internal sealed class ChunkWriter
 {
@@ -24,6 +25,13 @@ internal sealed class ChunkWriter
 
     /// <summary>Bytes written so far.</summary>
     public long Position { get; private set; }
+
+    /// <summary>Chunks handed on so far: the index of the chunk that the next byte goes into.</summary>
+    public int ChunksEmitted { get; private set; }
+
+    /// <summary>Ends the current chunk here, unless it is empty, so that the next byte starts a chunk of its own.</summary>
+    public ValueTask CutAsync(CancellationToken cancellationToken) =>
+        _used > 0 ? EmitAsync(cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Free space in the current chunk; never empty after <see cref="EnsureSpaceAsync"/>.</summary>
     public Memory<byte> Available => _buffer.AsMemory(_used, _chunkSize - _used);
@@ -74,6 +82,7 @@ internal sealed class ChunkWriter
         var length = _used;
         _buffer = ArrayPool<byte>.Shared.Rent(_chunkSize);
         _used = 0;
+        ChunksEmitted++;
         await _onChunk(full, length, cancellationToken).ConfigureAwait(false);
     }
 }

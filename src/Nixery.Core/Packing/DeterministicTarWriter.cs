@@ -13,9 +13,11 @@ namespace Nixery.Core.Packing;
 /// </summary>
 /// <remarks>
 /// The caller supplies entries in archive order (see <see cref="TarEntries.Sort"/>). File contents are read in
-/// chunk-sized pieces straight into the output chunk, so neither a file nor the archive is ever held in memory.
+/// chunk-sized pieces straight into the output chunk, so neither a file nor the archive is ever held in memory. With an
+/// <see cref="EstargzIndex"/>, every entry is recorded for the table of contents and the output is cut where eStargz
+/// wants a new gzip member: at the start of each non-empty file's content and every chunk of a large file.
 /// </remarks>
-internal sealed class DeterministicTarWriter(ChunkWriter output)
+internal sealed class DeterministicTarWriter(ChunkWriter output, EstargzIndex? index = null)
 {
     /// <summary>The modification time of every entry: one second after the Unix epoch, as in the Nix store.</summary>
     public const long FixedMtime = 1;
@@ -35,6 +37,7 @@ internal sealed class DeterministicTarWriter(ChunkWriter output)
         var linkBytes = entry.LinkTarget is null ? [] : Encoding.UTF8.GetBytes(entry.LinkTarget);
         var size = entry.Kind == TarEntryKind.RegularFile ? entry.Size : 0;
 
+        index?.Add(entry, name);
         var fitsName = TrySplitUstarName(nameBytes, out var prefixLength);
         var fitsLink = linkBytes.Length <= NameLength;
         var fitsSize = size <= MaxUstarSize;
@@ -66,7 +69,10 @@ internal sealed class DeterministicTarWriter(ChunkWriter output)
 
         if (entry.Kind == TarEntryKind.RegularFile)
         {
-            await WriteContentAsync(entry, cancellationToken).ConfigureAwait(false);
+            if (index is not null && size > 0) await index.BeginContentAsync(cancellationToken).ConfigureAwait(false);
+            if (entry.Content is { } content) await WriteMemoryContentAsync(content, cancellationToken).ConfigureAwait(false);
+            else await WriteContentAsync(entry, cancellationToken).ConfigureAwait(false);
+            index?.EndContent();
             await output.WriteZerosAsync(Padding(size), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -83,13 +89,30 @@ internal sealed class DeterministicTarWriter(ChunkWriter output)
             cancellationToken.ThrowIfCancellationRequested();
             await output.EnsureSpaceAsync(cancellationToken).ConfigureAwait(false);
             var space = output.Available;
-            if (space.Length > entry.Size - offset) space = space[..(int)(entry.Size - offset)];
+            var wanted = Math.Min(entry.Size - offset, index?.BytesBeforeCut(offset) ?? long.MaxValue);
+            if (space.Length > wanted) space = space[..(int)wanted];
             // Reads from the page cache are short; doing them synchronously on the producing task avoids a thread hop per chunk.
             var read = RandomAccess.Read(handle, space.Span, offset);
             if (read == 0)
                 throw new IOException($"'{entry.SourcePath}' shrank while it was being packed: expected {entry.Size} bytes, got {offset}");
+            index?.Hash(space.Span[..read]);
             output.Advance(read);
             offset += read;
+            if (index is not null && offset < entry.Size && offset % index.ChunkSize == 0)
+                await index.CutChunkAsync(offset, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask WriteMemoryContentAsync(byte[] content, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        while (offset < content.Length)
+        {
+            var piece = (int)Math.Min(content.Length - offset, index?.BytesBeforeCut(offset) ?? long.MaxValue);
+            index?.Hash(content.AsSpan((int)offset, piece));
+            await output.WriteAsync(content.AsMemory((int)offset, piece), cancellationToken).ConfigureAwait(false);
+            offset += piece;
+            if (index is not null && offset < content.Length) await index.CutChunkAsync(offset, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -23,6 +23,8 @@ public sealed partial class LayerPacker
     private readonly int _compressionLevel;
     private readonly int _chunkSize;
     private readonly int _parallelism;
+    private readonly LayerFormat _format;
+    private readonly int _estargzChunkSize;
     private readonly ConcurrentDictionary<string, Lazy<Task<LayerDescriptor>>> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Creates a packer writing into <paramref name="store"/>.</summary>
@@ -41,7 +43,15 @@ public sealed partial class LayerPacker
         _compressionLevel = value.CompressionLevel;
         _chunkSize = value.ChunkSize;
         _parallelism = value.MaxParallelism == 0 ? Environment.ProcessorCount : value.MaxParallelism;
+        _format = value.Format;
+        _estargzChunkSize = value.EstargzChunkSize;
     }
+
+    /// <summary>
+    /// What distinguishes a layer's key by format: nothing for gzip (so keys of layers packed before formats existed stay
+    /// valid), the format's name otherwise, so that a layer of one format is never taken for the other.
+    /// </summary>
+    private string FormatPrefix => _format == LayerFormat.Gzip ? "" : _format.ToString().ToLowerInvariant() + "\n";
 
     /// <summary>
     /// The layer holding the given absolute paths (normally <c>/nix/store/…</c> store paths: directories, files or
@@ -55,7 +65,7 @@ public sealed partial class LayerPacker
     public Task<LayerDescriptor> PackStorePathsAsync(IReadOnlyList<string> storePaths, CancellationToken cancellationToken = default)
     {
         var paths = Normalize(storePaths);
-        var key = Key("", paths);
+        var key = Key(FormatPrefix, paths);
         return GetOrPackAsync(key, "store", paths, paths, token => TarEntries.ForPaths(paths, _logger, token), cancellationToken);
     }
 
@@ -67,7 +77,7 @@ public sealed partial class LayerPacker
     public Task<LayerDescriptor> PackSymlinkLayerAsync(IReadOnlyList<string> topLevelPaths, CancellationToken cancellationToken = default)
     {
         var paths = Normalize(topLevelPaths);
-        var key = Key("symlinks\n", paths);
+        var key = Key(FormatPrefix + "symlinks\n", paths);
         var contents = new[] { "symlinks for " + string.Join(", ", paths.Select(Path.GetFileName)) };
         return GetOrPackAsync(key, "symlinks", paths, contents, token => SymlinkTree.Build(paths, _logger, token), cancellationToken);
     }
@@ -138,20 +148,25 @@ public sealed partial class LayerPacker
         BlobInfo blob;
         await using (var writer = await _store.BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
-            result = await ParallelGzipPipeline.RunAsync(
-                async (chunks, token) =>
+            result = await ParallelCompressionPipeline.RunAsync(
+                async (chunks, members, token) =>
                 {
+                    if (_format == LayerFormat.Estargz)
+                    {
+                        await EstargzLayer.WriteAsync(entries(token), chunks, members, _estargzChunkSize, token).ConfigureAwait(false);
+                        return;
+                    }
                     var tar = new DeterministicTarWriter(chunks);
                     foreach (var entry in entries(token)) await tar.WriteEntryAsync(entry, token).ConfigureAwait(false);
                     await tar.FinishAsync(token).ConfigureAwait(false);
                 },
-                writer.Content, _compressionLevel, _chunkSize, _parallelism, cancellationToken).ConfigureAwait(false);
+                GzipMembers.At(_compressionLevel), writer.Content, ChunkSizeFor(_format), _parallelism, cancellationToken).ConfigureAwait(false);
             await writer.Content.FlushAsync(cancellationToken).ConfigureAwait(false);
             blob = await writer.CommitAsync(result.Digest, cancellationToken).ConfigureAwait(false);
         }
 
-        var layer = new LayerDescriptor(result.Digest, result.DiffId, blob.Size, contents);
-        var record = new LayerRecord(layer.Digest.ToString(), layer.DiffId.ToString(), layer.Size, paths, contents);
+        var layer = new LayerDescriptor(result.Digest, result.DiffId, blob.Size, contents, result.Annotations);
+        var record = new LayerRecord(layer.Digest.ToString(), layer.DiffId.ToString(), layer.Size, paths, contents, result.Annotations);
         await _store.WriteRecordAsync(
             RecordName(key), JsonSerializer.SerializeToUtf8Bytes(record, LayerRecordJsonContext.Default.LayerRecord), cancellationToken)
             .ConfigureAwait(false);
@@ -194,8 +209,14 @@ public sealed partial class LayerPacker
             return null;
         }
 
-        return new LayerDescriptor(digest, diffId, record.Size, record.Contents);
+        return new LayerDescriptor(digest, diffId, record.Size, record.Contents, record.Annotations);
     }
+
+    /// <summary>
+    /// The pipeline's chunk size: the configured one for gzip; for eStargz a chunk of a file plus room for the tar headers
+    /// around it, so that members end where the format cuts them rather than in the middle of a file's chunk.
+    /// </summary>
+    private int ChunkSizeFor(LayerFormat format) => format == LayerFormat.Estargz ? _estargzChunkSize + 1024 * 1024 : _chunkSize;
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Packed {Kind} layer {Digest}: {UncompressedBytes} bytes of tar into {CompressedBytes} in {Seconds:F2} s ({MegabytesPerSecond:F1} MB/s), key {LayerKey}")]

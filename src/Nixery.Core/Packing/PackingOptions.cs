@@ -22,6 +22,17 @@ public sealed class PackingOptions
     [Range(64 * 1024, 64 * 1024 * 1024)]
     public int ChunkSize { get; set; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// How layers are written: <see cref="LayerFormat.Gzip"/> (fixed-size gzip members) or <see cref="LayerFormat.Estargz"/>
+    /// (a gzip member per file and chunk, with a table of contents, for partial pulls). Changing it changes the bytes (and
+    /// digests) of newly packed layers; layers packed in the other format stay valid and are packed again on demand.
+    /// </summary>
+    public LayerFormat Format { get; set; } = LayerFormat.Gzip;
+
+    /// <summary>In eStargz layers, the size of the chunks a large file is cut into (each its own gzip member; default 4 MiB).</summary>
+    [Range(64 * 1024, 64 * 1024 * 1024)]
+    public int EstargzChunkSize { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>How many chunks are compressed at once; 0 means one per processor. Does not change the output.</summary>
     [Range(0, 256)]
     public int MaxParallelism { get; set; }

@@ -7,7 +7,9 @@ namespace Nixery.Core.Packing;
 /// <param name="Size">Content length of a regular file; 0 otherwise.</param>
 /// <param name="SourcePath">Absolute path of the file whose content is written, for regular files.</param>
 /// <param name="LinkTarget">Target of a symlink, verbatim.</param>
-internal sealed record TarEntry(string Name, TarEntryKind Kind, int Mode, long Size = 0, string? SourcePath = null, string? LinkTarget = null)
+/// <param name="Content">The content of a regular file made in memory (eStargz's landmark and table of contents), instead of <paramref name="SourcePath"/>.</param>
+internal sealed record TarEntry(
+    string Name, TarEntryKind Kind, int Mode, long Size = 0, string? SourcePath = null, string? LinkTarget = null, byte[]? Content = null)
 {
     public static TarEntry Directory(string name, int mode) => new(name, TarEntryKind.Directory, mode);
 
@@ -15,4 +17,7 @@ internal sealed record TarEntry(string Name, TarEntryKind Kind, int Mode, long S
 
     public static TarEntry File(string name, int mode, long size, string sourcePath) =>
         new(name, TarEntryKind.RegularFile, mode, size, sourcePath);
+
+    public static TarEntry InMemory(string name, int mode, byte[] content) =>
+        new(name, TarEntryKind.RegularFile, mode, content.Length, Content: content);
 }

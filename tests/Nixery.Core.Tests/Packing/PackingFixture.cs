@@ -79,8 +79,10 @@ internal static class PackingFixture
     /// <summary>The engine's blob store over a file-system backend at <paramref name="path"/>.</summary>
     public static BlobStore Store(string path) => new(Storage(path));
 
-    public static LayerPacker Packer(Abstractions.Storage.IBlobStore store, int parallelism = 2, int chunkSize = 64 * 1024) =>
-        new(store, Options.Create(new PackingOptions { ChunkSize = chunkSize, MaxParallelism = parallelism }), NullLogger<LayerPacker>.Instance);
+    public static LayerPacker Packer(
+        Abstractions.Storage.IBlobStore store, int parallelism = 2, int chunkSize = 64 * 1024, LayerFormat format = LayerFormat.Gzip, int estargzChunkSize = 4 * 1024 * 1024) =>
+        new(store, Options.Create(new PackingOptions { ChunkSize = chunkSize, MaxParallelism = parallelism, Format = format, EstargzChunkSize = estargzChunkSize }),
+            NullLogger<LayerPacker>.Instance);
 
     public static string BlobPath(string storeRoot, Abstractions.Storage.Digest digest) =>
         Path.Combine(storeRoot, "blobs", "sha256", digest.Hex);
