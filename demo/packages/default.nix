@@ -64,6 +64,23 @@ let
       echo "${libdemo}/lib/libdemo.txt" > $out/share/${pname}/uses
     '' + extra;
   };
+  # A module's content depends only on the release that last changed it (changed: module name -> release).
+  mkRuntime = version: changed: mkPackage {
+    pname = "demo-runtime";
+    inherit version;
+    script = writeScript "demo-runtime" ''echo "demo-runtime ${version}"'' + ''
+      mkdir -p $out/lib/demo-runtime
+      for module in mod1 mod2 mod3 mod4 mod5 mod6 mod7 mod8; do
+        case $module in
+          ${builtins.concatStringsSep "\n          " (map (m: "${m}) release=${changed.${m}} ;;") (builtins.attrNames changed))}
+          *) release=1.0 ;;
+        esac
+        { echo "$module-$release"; cat /bin/busybox; } > seed
+        shuf -i 1-150000 --random-source=seed > $out/lib/demo-runtime/$module.txt
+      done
+      rm seed
+    '';
+  };
 in
 {
   inherit busybox libdemo;
@@ -162,6 +179,13 @@ in
     recurseForDerivations = true;
     requests = mkTool { pname = "python3.11-requests"; version = "2.31.0"; bin = "requests"; body = ''echo "requests 2.31.0 (demo)"''; };
   };
+
+  # Patch releases of a runtime: eight modules of about 1 MB each (deterministic text from shuf), most of them the same
+  # from one release to the next, as real point releases are. Different store paths, so layers differ, while most
+  # files do not: what file-level partial pulls save.
+  demoRuntime_1_0 = mkRuntime "1.0" { };
+  demoRuntime_1_1 = mkRuntime "1.1" { mod8 = "1.1"; };
+  demoRuntime_1_2 = mkRuntime "1.2" { mod7 = "1.2"; mod8 = "1.2"; };
 
   # Fails to evaluate: must surface as an evaluation error, not as "not found".
   broken = throw "demo: this package is marked broken";

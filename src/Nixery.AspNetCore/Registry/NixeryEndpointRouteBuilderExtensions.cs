@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ public static class NixeryEndpointRouteBuilderExtensions
             services.GetRequiredService<IBlobStore>(),
             engineOptions.Requests,
             services.GetRequiredService<IPackageSource>(),
+            new RegistryMetrics(services.GetService<IMeterFactory>()),
             services.GetRequiredService<ILogger<RegistryEndpoints>>());
 
         var group = endpoints.MapGroup("/v2");

@@ -1,17 +1,15 @@
-using System.Diagnostics.Metrics;
-
 namespace Nixery.AspNetCore.Registry;
 
-/// <summary>The registry's metrics, on the meter <c>Nixery.AspNetCore</c> (<c>AddMeter("Nixery.AspNetCore")</c> in OpenTelemetry).</summary>
+/// <summary>
+/// The registry's metrics are on the meter <c>Nixery.AspNetCore</c> (<c>AddMeter("Nixery.AspNetCore")</c> in
+/// OpenTelemetry), created through the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>, so that two hosts
+/// in one process count apart.
+/// </summary>
 public static class RegistryDiagnostics
 {
     /// <summary>The meter's name.</summary>
     public const string Name = "Nixery.AspNetCore";
 
-    /// <summary>The registry's meter.</summary>
-    public static Meter Meter { get; } = new(Name);
-
     /// <summary>Blob bytes the registry sent itself (not redirected), tagged <c>nixery.blob.request</c> = <c>whole</c> | <c>range</c> | <c>multirange</c>.</summary>
-    internal static Counter<long> BlobBytesServed { get; } =
-        Meter.CreateCounter<long>("nixery.registry.blob_bytes_served", "By", "Blob bytes sent by the registry itself, not redirected");
+    public const string BlobBytesServed = "nixery.registry.blob_bytes_served";
 }

@@ -17,6 +17,7 @@ internal sealed partial class RegistryEndpoints(
     IBlobStore store,
     ImageRequestOptions requestOptions,
     IPackageSource? source,
+    RegistryMetrics metrics,
     ILogger<RegistryEndpoints> logger)
 {
     private const string OctetStream = "application/octet-stream";
@@ -235,8 +236,7 @@ internal sealed partial class RegistryEndpoints(
         return Results.Empty;
     }
 
-    private static void Served(long bytes, string request) =>
-        RegistryDiagnostics.BlobBytesServed.Add(bytes, new KeyValuePair<string, object?>("nixery.blob.request", request));
+    private void Served(long bytes, string request) => metrics.BlobBytesServed(bytes, request);
 
     private const int WholeBlobCopyBufferSize = 1024 * 1024;
 
