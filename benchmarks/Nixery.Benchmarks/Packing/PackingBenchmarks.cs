@@ -44,6 +44,17 @@ public class PackingBenchmarks
     [Benchmark(Description = "Nixery packer (level 6)")]
     public Task<long> NixeryLevel6() => PackAsync(nameof(NixeryLevel6), new PackingOptions { CompressionLevel = 6 });
 
+    /// <summary>Our packer writing eStargz (a gzip member per file and 4 MiB chunk, a TOC and a footer), level 5.</summary>
+    [Benchmark(Description = "Nixery packer (eStargz, level 5)")]
+    public Task<long> NixeryEstargz() => PackAsync(nameof(NixeryEstargz), new PackingOptions { Format = LayerFormat.Estargz });
+
+    /// <summary>Our packer writing zstd frames (2 MiB chunks), at zstd's default level 3.</summary>
+    [Benchmark(Description = "Nixery packer (zstd, level 3)")]
+    public Task<long> NixeryZstd() => PackAsync(nameof(NixeryZstd), new PackingOptions { Format = LayerFormat.Zstd });
+
+    [Benchmark(Description = "tar | zstd -T2 -3 | sha256sum")]
+    public long TarZstd() => Shell(nameof(TarZstd), "zstd -q -T2 -3");
+
     [Benchmark(Baseline = true, Description = "tar | pigz -p2 -6 | sha256sum")]
     public long TarPigz() => Shell(nameof(TarPigz), "pigz -p2 -6");
 

@@ -1,3 +1,4 @@
+using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Storage;
 
 namespace Nixery.Abstractions.Building;
@@ -8,5 +9,7 @@ namespace Nixery.Abstractions.Building;
 /// <param name="Size">Compressed size in bytes.</param>
 /// <param name="Contents">What it holds, for the image history: store path names, or a description.</param>
 /// <param name="Annotations">Annotations of its descriptor in OCI manifests, e.g. the digest of an eStargz table of contents.</param>
+/// <param name="MediaType">Its OCI media type, which says how it is compressed: gzip (eStargz is gzip too) or zstd.</param>
 public sealed record LayerDescriptor(
-    Digest Digest, Digest DiffId, long Size, IReadOnlyList<string> Contents, IReadOnlyDictionary<string, string>? Annotations = null);
+    Digest Digest, Digest DiffId, long Size, IReadOnlyList<string> Contents, IReadOnlyDictionary<string, string>? Annotations = null,
+    string MediaType = MediaTypes.OciLayerGzip);

@@ -11,6 +11,8 @@ public static class MediaTypes
     public const string OciConfig = "application/vnd.oci.image.config.v1+json";
     /// <summary>OCI gzip-compressed layer.</summary>
     public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+    /// <summary>OCI zstd-compressed layer (image-spec 1.1; podman, containerd 1.5+ and docker 23+ pull it).</summary>
+    public const string OciLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
     /// <summary>Docker image manifest, version 2, schema 2.</summary>
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
     /// <summary>Docker manifest list (Docker's counterpart of the OCI image index).</summary>

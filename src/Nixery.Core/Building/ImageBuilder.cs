@@ -109,7 +109,10 @@ internal sealed partial class ImageBuilder(
 
         var config = await store.PutAsync(ImageDocuments.Config(request, layers, settings.Images), cancellationToken).ConfigureAwait(false);
         var oci = await StoreManifestAsync(ImageDocuments.Manifest(oci: true, config, layers), MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
-        var docker = await StoreManifestAsync(ImageDocuments.Manifest(oci: false, config, layers), MediaTypes.DockerManifest, cancellationToken).ConfigureAwait(false);
+        // Docker's schema 2 has no zstd layers: clients that ask for it get the OCI manifest, which docker 23+ pulls.
+        var docker = layers.All(l => l.MediaType == MediaTypes.OciLayerGzip)
+            ? await StoreManifestAsync(ImageDocuments.Manifest(oci: false, config, layers), MediaTypes.DockerManifest, cancellationToken).ConfigureAwait(false)
+            : oci;
         return new BuiltImage(request, config, layers, oci, docker);
     }
 

@@ -58,7 +58,7 @@ public static class ImageDocuments
         return buffer.ToArray();
     }
 
-    /// <summary>A manifest in OCI form (<paramref name="oci"/>) or Docker v2 schema 2 form.</summary>
+    /// <summary>A manifest in OCI form (<paramref name="oci"/>) or Docker v2 schema 2 form (gzip layers only).</summary>
     public static byte[] Manifest(bool oci, BlobInfo config, IReadOnlyList<LayerDescriptor> layers)
     {
         using var buffer = new MemoryStream();
@@ -71,7 +71,7 @@ public static class ImageDocuments
             json.WriteStartArray("layers");
             foreach (var layer in layers)
                 // Only OCI descriptors carry annotations (eStargz's TOC digest); Docker's schema 2 has no such field.
-                WriteDescriptor(json, null, oci ? MediaTypes.OciLayerGzip : MediaTypes.DockerLayerGzip, layer.Digest, layer.Size, oci ? layer.Annotations : null);
+                WriteDescriptor(json, null, oci ? layer.MediaType : MediaTypes.DockerLayerGzip, layer.Digest, layer.Size, oci ? layer.Annotations : null);
             json.WriteEndArray();
             json.WriteEndObject();
         }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Storage;
 
 namespace Nixery.Core.Packing;
@@ -25,6 +26,7 @@ public sealed partial class LayerPacker
     private readonly int _parallelism;
     private readonly LayerFormat _format;
     private readonly int _estargzChunkSize;
+    private readonly ChunkCompressor _compressor;
     private readonly ConcurrentDictionary<string, Lazy<Task<LayerDescriptor>>> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>Creates a packer writing into <paramref name="store"/>.</summary>
@@ -45,7 +47,10 @@ public sealed partial class LayerPacker
         _parallelism = value.MaxParallelism == 0 ? Environment.ProcessorCount : value.MaxParallelism;
         _format = value.Format;
         _estargzChunkSize = value.EstargzChunkSize;
+        _compressor = _format == LayerFormat.Zstd ? ZstdFrames.At(value.ZstdCompressionLevel) : GzipMembers.At(_compressionLevel);
     }
+
+    private string MediaType => _format == LayerFormat.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.OciLayerGzip;
 
     /// <summary>
     /// What distinguishes a layer's key by format: nothing for gzip (so keys of layers packed before formats existed stay
@@ -160,12 +165,12 @@ public sealed partial class LayerPacker
                     foreach (var entry in entries(token)) await tar.WriteEntryAsync(entry, token).ConfigureAwait(false);
                     await tar.FinishAsync(token).ConfigureAwait(false);
                 },
-                GzipMembers.At(_compressionLevel), writer.Content, ChunkSizeFor(_format), _parallelism, cancellationToken).ConfigureAwait(false);
+                _compressor, writer.Content, ChunkSizeFor(_format), _parallelism, cancellationToken).ConfigureAwait(false);
             await writer.Content.FlushAsync(cancellationToken).ConfigureAwait(false);
             blob = await writer.CommitAsync(result.Digest, cancellationToken).ConfigureAwait(false);
         }
 
-        var layer = new LayerDescriptor(result.Digest, result.DiffId, blob.Size, contents, result.Annotations);
+        var layer = new LayerDescriptor(result.Digest, result.DiffId, blob.Size, contents, result.Annotations, MediaType);
         var record = new LayerRecord(layer.Digest.ToString(), layer.DiffId.ToString(), layer.Size, paths, contents, result.Annotations);
         await _store.WriteRecordAsync(
             RecordName(key), JsonSerializer.SerializeToUtf8Bytes(record, LayerRecordJsonContext.Default.LayerRecord), cancellationToken)
@@ -209,7 +214,8 @@ public sealed partial class LayerPacker
             return null;
         }
 
-        return new LayerDescriptor(digest, diffId, record.Size, record.Contents, record.Annotations);
+        // A key names its format, so the record's layer has this packer's media type.
+        return new LayerDescriptor(digest, diffId, record.Size, record.Contents, record.Annotations, MediaType);
     }
 
     /// <summary>

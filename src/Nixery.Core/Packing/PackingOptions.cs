@@ -23,11 +23,19 @@ public sealed class PackingOptions
     public int ChunkSize { get; set; } = 2 * 1024 * 1024;
 
     /// <summary>
-    /// How layers are written: <see cref="LayerFormat.Gzip"/> (fixed-size gzip members) or <see cref="LayerFormat.Estargz"/>
-    /// (a gzip member per file and chunk, with a table of contents, for partial pulls). Changing it changes the bytes (and
+    /// How layers are written: <see cref="LayerFormat.Gzip"/> (fixed-size gzip members), <see cref="LayerFormat.Estargz"/>
+    /// (a gzip member per file and chunk, with a table of contents, for partial pulls) or <see cref="LayerFormat.Zstd"/>
+    /// (zstd frames, for registries whose clients all read zstd). Changing it changes the bytes (and
     /// digests) of newly packed layers; layers packed in the other format stay valid and are packed again on demand.
     /// </summary>
     public LayerFormat Format { get; set; } = LayerFormat.Gzip;
+
+    /// <summary>
+    /// zstd level for <see cref="LayerFormat.Zstd"/> layers, 1 (fastest) to 19, as in <c>zstd -N</c>; 3 is zstd's own
+    /// default. Changing it changes the bytes (and digests) of newly packed layers.
+    /// </summary>
+    [Range(1, 19)]
+    public int ZstdCompressionLevel { get; set; } = 3;
 
     /// <summary>In eStargz layers, the size of the chunks a large file is cut into (each its own gzip member; default 4 MiB).</summary>
     [Range(64 * 1024, 64 * 1024 * 1024)]

@@ -14,6 +14,8 @@ internal sealed class PackingOptionsValidator(string section) : IValidateOptions
             failures.Add($"{section}:ChunkSize must be between 65536 and 67108864 bytes, not {options.ChunkSize}");
         if (!Enum.IsDefined(options.Format))
             failures.Add($"{section}:Format must be one of {string.Join(", ", Enum.GetNames<LayerFormat>())}, not {options.Format}");
+        if (options.ZstdCompressionLevel is < 1 or > 19)
+            failures.Add($"{section}:ZstdCompressionLevel must be between 1 and 19, not {options.ZstdCompressionLevel}");
         if (options.EstargzChunkSize is < 64 * 1024 or > 64 * 1024 * 1024)
             failures.Add($"{section}:EstargzChunkSize must be between 65536 and 67108864 bytes, not {options.EstargzChunkSize}");
         if (options.MaxParallelism is < 0 or > 256)

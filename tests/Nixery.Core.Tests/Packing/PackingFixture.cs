@@ -80,8 +80,12 @@ internal static class PackingFixture
     public static BlobStore Store(string path) => new(Storage(path));
 
     public static LayerPacker Packer(
-        Abstractions.Storage.IBlobStore store, int parallelism = 2, int chunkSize = 64 * 1024, LayerFormat format = LayerFormat.Gzip, int estargzChunkSize = 4 * 1024 * 1024) =>
-        new(store, Options.Create(new PackingOptions { ChunkSize = chunkSize, MaxParallelism = parallelism, Format = format, EstargzChunkSize = estargzChunkSize }),
+        Abstractions.Storage.IBlobStore store, int parallelism = 2, int chunkSize = 64 * 1024, LayerFormat format = LayerFormat.Gzip,
+        int estargzChunkSize = 4 * 1024 * 1024, int zstdLevel = 3) =>
+        new(store, Options.Create(new PackingOptions
+            {
+                ChunkSize = chunkSize, MaxParallelism = parallelism, Format = format, EstargzChunkSize = estargzChunkSize, ZstdCompressionLevel = zstdLevel,
+            }),
             NullLogger<LayerPacker>.Instance);
 
     public static string BlobPath(string storeRoot, Abstractions.Storage.Digest digest) =>

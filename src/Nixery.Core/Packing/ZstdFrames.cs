@@ -1,0 +1,29 @@
+using System.Buffers;
+using ZstdSharp;
+
+namespace Nixery.Core.Packing;
+
+/// <summary>
+/// zstd frames, one per chunk, each recording its content size and a checksum; the same chunk at the same level always
+/// gives the same bytes. Concatenated frames are one zstd stream (RFC 8878 §3.1).
+/// </summary>
+internal static class ZstdFrames
+{
+    /// <summary>A compressor of chunks into zstd frames at <paramref name="level"/>.</summary>
+    public static ChunkCompressor At(int level) => (chunk, length) => Compress(chunk, length, level);
+
+    /// <summary>Compresses one chunk into one frame; returns the input buffer to the pool.</summary>
+    internal static CompressedChunk Compress(byte[] chunk, int length, int level)
+    {
+        var output = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(length));
+        int written;
+        // A context per chunk: compressors are not thread-safe, and one costs little next to a chunk of megabytes.
+        using (var compressor = new Compressor(level))
+        {
+            compressor.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            written = compressor.Wrap(chunk.AsSpan(0, length), output);
+        }
+        ArrayPool<byte>.Shared.Return(chunk);
+        return new CompressedChunk(output, written);
+    }
+}
