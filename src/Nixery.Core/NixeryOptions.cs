@@ -12,7 +12,7 @@ public sealed class NixeryOptions
 
     /// <summary>
     /// The layering strategy by its <c>Name</c>, among those registered (<c>AddLayerStrategy</c>): the built-in
-    /// <c>popularity-dominator</c> (the original's, the default when unset), <c>economy</c>, <c>nixpkgs-popularity</c>,
+    /// <c>economy</c> (the default when unset: fewer bytes downloaded), <c>popularity-dominator</c> (the original's), <c>nixpkgs-popularity</c>,
     /// <c>nixpkgs-size</c>, <c>single-layer</c> and <c>per-path</c>, and any the host adds. Each strategy's own settings
     /// are bound from <c>Nixery:Layering:&lt;name&gt;</c>. A strategy given to <c>UseLayerStrategy</c> takes precedence.
     /// </summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Layering;
+using Nixery.Layering;
 
 namespace Nixery.Core.Layering;
 
@@ -10,7 +11,7 @@ namespace Nixery.Core.Layering;
 internal sealed class LayerStrategyCatalog
 {
     /// <summary>The strategy used when <see cref="NixeryOptions.LayerStrategy"/> is not set.</summary>
-    public const string DefaultName = "popularity-dominator";
+    public const string DefaultName = EconomyStrategy.StrategyName;
 
     private readonly Dictionary<string, ILayerStrategy> _byName = new(StringComparer.OrdinalIgnoreCase);
 

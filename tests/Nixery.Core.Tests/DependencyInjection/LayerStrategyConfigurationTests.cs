@@ -26,13 +26,14 @@ public class LayerStrategyConfigurationTests
     }
 
     [Fact]
-    public void AddNixery_WithoutLayerStrategy_UsesTheOriginalsStrategy() =>
-        Assert.IsType<PopularityDominatorStrategy>(Resolve(null));
+    public void AddNixery_WithoutLayerStrategy_UsesEconomy() =>
+        Assert.IsType<EconomyStrategy>(Resolve(null));
 
     [Fact]
     public void AddNixery_WithNixeryLayerStrategyInConfiguration_UsesTheNamedStrategy_CaseInsensitively()
     {
-        Assert.IsType<EconomyStrategy>(Resolve("economy"));
+        Assert.IsType<PopularityDominatorStrategy>(Resolve("popularity-dominator"));
+        Assert.IsType<EconomyStrategy>(Resolve("Economy"));
         Assert.IsType<SizeAnchoredStrategy>(Resolve("NixPkgs-Size"));
     }
 
