@@ -75,9 +75,10 @@ public static class EconomyReport
     /// <summary>Runs everything; <paramref name="progress"/> hears each result as it comes.</summary>
     public static (EconomyRunner Runner, List<StrategyResult> Results) Run(
         PackageGraph graph, IReadOnlyList<string> updated, int images, int seed, IReadOnlyList<int> budgets,
-        IReadOnlyList<ILayerStrategy> strategies, Action<StrategyResult>? progress = null)
+        IReadOnlyList<ILayerStrategy> strategies, Action<StrategyResult>? progress = null,
+        double rewrittenShare = EconomyRunner.DefaultRewrittenShare)
     {
-        var runner = new EconomyRunner(graph, FleetGenerator.Generate(graph, images, seed), updated);
+        var runner = new EconomyRunner(graph, FleetGenerator.Generate(graph, images, seed), updated, rewrittenShare);
         var results = new List<StrategyResult>();
         foreach (var budget in budgets)
         {
@@ -98,7 +99,8 @@ public static class EconomyReport
         ArgumentNullException.ThrowIfNull(runner);
         return Markdown(
             $"Fleet: {images} images, seed {seed}, {Gb(runner.FleetImageBytes)} GB of image content in all. " +
-            $"Update: {runner.UpdatedPackages} updated packages rebuild {runner.RebuiltPaths:N0} of the graph's store paths.",
+            $"Update: {runner.UpdatedPackages} updated packages rebuild {runner.RebuiltPaths:N0} of the graph's store paths; " +
+            $"file-level pulls fetch {runner.RewrittenShare:P0} of a path rebuilt only for its dependencies.",
             results);
     }
 
@@ -109,15 +111,15 @@ public static class EconomyReport
         var s = new StringBuilder();
         s.AppendLine(heading);
         s.AppendLine();
-        s.AppendLine("| strategy | budget | fleet GB by digest | fleet GB by chain | floor GB | hit ratio (count / bytes) | registry GB | layers/image (max) | largest layer MB | update GB by digest | update GB by chain | update floor GB | layering ms (total / slowest) |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        s.AppendLine("| strategy | budget | fleet GB by digest | fleet GB by chain | fleet GB file-level | floor GB | hit ratio (count / bytes) | registry GB | layers/image (max) | largest layer MB | update GB by digest | update GB by chain | update GB file-level | update floor GB | layering ms (total / slowest) |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             var bold = r.Strategy == EconomyStrategy.StrategyName ? "**" : "";
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {bold}{r.Strategy}{bold} | {r.Budget} | {bold}{Gb(r.Fleet.DigestBytes)}{bold} | {bold}{Gb(r.Fleet.ChainBytes)}{bold} | {Gb(r.Fleet.FloorBytes)} | " +
+                $"| {bold}{r.Strategy}{bold} | {r.Budget} | {bold}{Gb(r.Fleet.DigestBytes)}{bold} | {bold}{Gb(r.Fleet.ChainBytes)}{bold} | {Gb(r.Fleet.FileBytes)} | {Gb(r.Fleet.FloorBytes)} | " +
                 $"{r.Fleet.HitRatioByCount:P0} / {r.Fleet.HitRatioByBytes:P0} | {Gb(r.RegistryBytes)} | {r.MeanLayers:F1} ({r.MaxLayers}) | {r.LargestLayerBytes / 1e6:F0} | " +
-                $"{Gb(r.Update.DigestBytes)} | {Gb(r.Update.ChainBytes)} | {Gb(r.Update.FloorBytes)} | {r.PlanMilliseconds:F0} / {r.MaxPlanMilliseconds:F1} |");
+                $"{Gb(r.Update.DigestBytes)} | {Gb(r.Update.ChainBytes)} | {Gb(r.Update.FileBytes)} | {Gb(r.Update.FloorBytes)} | {r.PlanMilliseconds:F0} / {r.MaxPlanMilliseconds:F1} |");
         }
 
         s.AppendLine();

@@ -6,7 +6,7 @@ using Nixery.LayerEconomy.Workloads;
 // Layer economy: replays a fleet and a security update on Debian's package graph for every layering strategy.
 //   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- [--data DIR] [--images N] [--seed N]
 //       [--seeds 1,2,3 | 4-8] [--label TEXT] [--strategies a,b] [--economy "Name=value;..."]
-//       [--budgets 94,24] [--markdown FILE] [--svg FILE]
+//       [--budgets 94,24] [--rewritten-share 0.1] [--markdown FILE] [--svg FILE]
 //   Several seeds: a summary (mean, min and max savings against popularity-dominator) and a table of means.
 //   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- popularity [--data DIR] --output FILE
 var options = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -15,6 +15,7 @@ var options = new Dictionary<string, string>(StringComparer.Ordinal)
     ["--images"] = "300",
     ["--seed"] = FleetGenerator.DefaultSeed.ToString(CultureInfo.InvariantCulture),
     ["--budgets"] = "94,24",
+    ["--rewritten-share"] = "0.1",
 };
 var popularity = args.Length > 0 && args[0] == "popularity";
 for (var i = popularity ? 1 : 0; i < args.Length; i += 2)
@@ -57,7 +58,8 @@ var runs = new List<SeedRun>();
 foreach (var seed in seeds)
 {
     var (runner, results) = EconomyReport.Run(graph, updated, images, seed, budgets, strategies,
-        r => Console.Error.WriteLine($"seed {seed,-9} {r.Strategy,-22} budget {r.Budget,3}: fleet {r.Fleet.DigestBytes / 1e9:F2} GB by digest, {r.Fleet.ChainBytes / 1e9:F2} GB by chain; update {r.Update.DigestBytes / 1e9:F2} / {r.Update.ChainBytes / 1e9:F2}"));
+        r => Console.Error.WriteLine($"seed {seed,-9} {r.Strategy,-22} budget {r.Budget,3}: fleet {r.Fleet.DigestBytes / 1e9:F2} GB by digest, {r.Fleet.ChainBytes / 1e9:F2} GB by chain, {r.Fleet.FileBytes / 1e9:F2} file-level; update {r.Update.DigestBytes / 1e9:F2} / {r.Update.ChainBytes / 1e9:F2} / {r.Update.FileBytes / 1e9:F2}"),
+        double.Parse(options["--rewritten-share"], CultureInfo.InvariantCulture));
     runs.Add(new SeedRun(seed, runner, results));
 }
 

@@ -123,7 +123,8 @@ public static class SeedSummary
         var list = totals.ToList();
         return new PullTotals(
             (long)list.Average(t => t.DigestBytes), (long)list.Average(t => t.ChainBytes), (long)list.Average(t => t.FloorBytes),
-            (long)list.Average(t => t.ImageBytes), (long)list.Average(t => t.Layers), (long)list.Average(t => t.LayersHeld));
+            (long)list.Average(t => t.ImageBytes), (long)list.Average(t => t.Layers), (long)list.Average(t => t.LayersHeld),
+            (long)list.Average(t => t.FileBytes));
     }
 
     private static StrategyResult? Find(SeedRun run, string strategy, int budget) =>

@@ -17,13 +17,23 @@ public sealed class EconomyRunner
     private readonly List<RuntimeGraph> _before;
     private readonly List<RuntimeGraph> _after;
     private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PathContent> _contents = new(StringComparer.Ordinal);
+    private readonly double _rewrittenShare;
 
     /// <summary>Prepares the images of both generations.</summary>
     /// <param name="graph">The package graph.</param>
     /// <param name="fleet">The images, in pull order.</param>
     /// <param name="updatedPackages">Debian package names that get a new store path in the update (with their dependents).</param>
-    public EconomyRunner(PackageGraph graph, IReadOnlyList<ImageSpec> fleet, IEnumerable<string> updatedPackages)
+    /// <param name="rewrittenShare">
+    /// For file-level partial pulls: the share of the bytes of a path rebuilt only because a dependency changed that
+    /// differs from its previous build (files that embed the dependencies' store paths). The graph has no file lists,
+    /// so this is an assumption: 1 makes the file level the path floor, 0 counts only the updated packages themselves.
+    /// </param>
+    public EconomyRunner(PackageGraph graph, IReadOnlyList<ImageSpec> fleet, IEnumerable<string> updatedPackages, double rewrittenShare = DefaultRewrittenShare)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rewrittenShare, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rewrittenShare, 1);
+        _rewrittenShare = rewrittenShare;
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(updatedPackages);
@@ -43,9 +53,24 @@ public sealed class EconomyRunner
             _sizes[p.Path] = p.NarSize;
         }
 
+        var own = updated.ToHashSet();
+        for (var node = 0; node < graph.Count; node++)
+        {
+            if (rebuilt[node] && !own.Contains(node))
+            {
+                _contents[PathOf(node, 1)] = new PathContent(PathOf(node, 0));
+            }
+        }
+
         var counts = graph.ReferrerCounts();
         Popularity = new Popularity(Enumerable.Range(0, graph.Count).Select(v => new KeyValuePair<string, int>(graph.NameOf(v), counts[v])));
     }
+
+    /// <summary>The share of a path rebuilt for its dependencies that file-level pulls fetch, unless told otherwise: a guess (see docs/layer-economy.md).</summary>
+    public const double DefaultRewrittenShare = 0.1;
+
+    /// <summary>The share of a path rebuilt for its dependencies that file-level pulls fetch in this run.</summary>
+    public double RewrittenShare => _rewrittenShare;
 
     /// <summary>The popularity data given to the strategies: how many store paths of the whole graph refer to each.</summary>
     public Popularity Popularity { get; }
@@ -87,13 +112,13 @@ public sealed class EconomyRunner
         var fleet = PullTotals.Zero;
         foreach (var plan in before)
         {
-            fleet = fleet.Add(client.Pull(plan, _sizes));
+            fleet = fleet.Add(client.Pull(plan, _sizes, _contents, _rewrittenShare));
         }
 
         var update = PullTotals.Zero;
         foreach (var plan in after)
         {
-            update = update.Add(client.Pull(plan, _sizes));
+            update = update.Add(client.Pull(plan, _sizes, _contents, _rewrittenShare));
         }
 
         var registry = new Dictionary<string, long>(StringComparer.Ordinal);

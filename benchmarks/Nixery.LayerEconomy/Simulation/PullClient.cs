@@ -6,7 +6,8 @@ namespace Nixery.LayerEconomy.Simulation;
 
 /// <summary>
 /// A client with a warm layer cache, pulling images one after another. It tracks what it holds three ways:
-/// layers by digest, layer chains (a layer together with everything below it), and store paths.
+/// layers by digest, layer chains (a layer together with everything below it), and store paths (which also stand for
+/// the files a partial pull can find in any held layer).
 /// </summary>
 /// <remarks>
 /// A layer's digest stands for its content, which the strategies define by its sorted store-path list, so
@@ -18,12 +19,17 @@ public sealed class PullClient
     private readonly HashSet<string> _chains = new(StringComparer.Ordinal);
     private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
 
-    /// <summary>Pulls one image laid out by <paramref name="plan"/>, given each path's size.</summary>
-    public PullTotals Pull(LayerPlan plan, IReadOnlyDictionary<string, long> pathSizes)
+    /// <summary>
+    /// Pulls one image laid out by <paramref name="plan"/>, given each path's size, and for file-level partial pulls what
+    /// each path's files are (<paramref name="contents"/>; a path missing there is its own content) and the share of a
+    /// rebuilt path's bytes that differ from its base (<paramref name="rewrittenShare"/>).
+    /// </summary>
+    public PullTotals Pull(
+        LayerPlan plan, IReadOnlyDictionary<string, long> pathSizes, IReadOnlyDictionary<string, PathContent>? contents = null, double rewrittenShare = 1)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(pathSizes);
-        long digest = 0, chain = 0, floor = 0, image = 0, held = 0;
+        long digest = 0, chain = 0, floor = 0, image = 0, held = 0, files = 0;
         var chainKey = "";
         var chainBroken = false;
         foreach (var layer in plan.Layers)
@@ -37,6 +43,7 @@ public sealed class PullClient
             else
             {
                 digest += layer.NarSize;
+                files += FileLevelBytes(layer, pathSizes, contents, rewrittenShare);
             }
 
             chainKey = Hash(chainKey + "/" + key);
@@ -56,7 +63,29 @@ public sealed class PullClient
             }
         }
 
-        return new PullTotals(digest, chain, floor, image, plan.Layers.Count, held);
+        return new PullTotals(digest, chain, floor, image, plan.Layers.Count, held, files);
+    }
+
+    // Called before the layer's paths are added to those held: a path already held (in any layer) costs nothing, one
+    // whose base is held costs its rewritten share, any other its whole size.
+    private long FileLevelBytes(
+        LayerGroup layer, IReadOnlyDictionary<string, long> pathSizes, IReadOnlyDictionary<string, PathContent>? contents, double rewrittenShare)
+    {
+        long bytes = 0;
+        foreach (var path in layer.StorePaths)
+        {
+            if (_paths.Contains(path))
+            {
+                continue;
+            }
+
+            var size = pathSizes[path];
+            bytes += contents is not null && contents.TryGetValue(path, out var content) && content.Base is { } b && _paths.Contains(b)
+                ? (long)(size * rewrittenShare)
+                : size;
+        }
+
+        return bytes;
     }
 
     /// <summary>The content key of a layer: a hash of its sorted path list.</summary>

@@ -7,10 +7,14 @@ namespace Nixery.LayerEconomy.Simulation;
 /// <param name="ImageBytes">Bytes of all the layers of all the images pulled, held or not.</param>
 /// <param name="Layers">Layers of all the images pulled.</param>
 /// <param name="LayersHeld">Of those, layers the client held by digest.</param>
-public sealed record PullTotals(long DigestBytes, long ChainBytes, long FloorBytes, long ImageBytes, long Layers, long LayersHeld)
+/// <param name="FileBytes">
+/// Bytes downloaded with file-level partial pulls (eStargz and podman, containerd's stargz snapshotter): of each layer not
+/// held by digest, only the files whose content the client holds in no layer.
+/// </param>
+public sealed record PullTotals(long DigestBytes, long ChainBytes, long FloorBytes, long ImageBytes, long Layers, long LayersHeld, long FileBytes)
 {
     /// <summary>No pulls.</summary>
-    public static PullTotals Zero { get; } = new(0, 0, 0, 0, 0, 0);
+    public static PullTotals Zero { get; } = new(0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>Layers held by digest / layers pulled.</summary>
     public double HitRatioByCount => Layers == 0 ? 0 : (double)LayersHeld / Layers;
@@ -21,5 +25,5 @@ public sealed record PullTotals(long DigestBytes, long ChainBytes, long FloorByt
     /// <summary>Sums two totals.</summary>
     public PullTotals Add(PullTotals other) => new(
         DigestBytes + other.DigestBytes, ChainBytes + other.ChainBytes, FloorBytes + other.FloorBytes,
-        ImageBytes + other.ImageBytes, Layers + other.Layers, LayersHeld + other.LayersHeld);
+        ImageBytes + other.ImageBytes, Layers + other.Layers, LayersHeld + other.LayersHeld, FileBytes + other.FileBytes);
 }

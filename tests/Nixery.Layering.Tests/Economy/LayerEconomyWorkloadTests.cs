@@ -34,6 +34,29 @@ public class LayerEconomyWorkloadTests
     }
 
     [Fact]
+    public void FileLevelPulls_FetchThePathFloorForTheFleet_AndForTheUpdateOnlyTheRewrittenShareOfPathsRebuiltForTheirDependencies()
+    {
+        var (graph, updated) = EconomyReport.Load(DataDirectory);
+        var strategies = EconomyReport.Strategies().Where(s => s.Name is EconomyStrategy.StrategyName or SingleLayerStrategy.StrategyName).ToList();
+
+        var (_, whole) = EconomyReport.Run(graph, updated, images: 12, seed: 2, budgets: [24], strategies, rewrittenShare: 1);
+        var (_, tenth) = EconomyReport.Run(graph, updated, images: 12, seed: 2, budgets: [24], strategies, rewrittenShare: 0.1);
+        var (_, none) = EconomyReport.Run(graph, updated, images: 12, seed: 2, budgets: [24], strategies, rewrittenShare: 0);
+
+        foreach (var (w, t, n) in whole.Zip(tenth, none))
+        {
+            // Before the update every new path is new content: partial pulls cannot beat the floor, and reach it.
+            Assert.Equal(w.Fleet.FloorBytes, w.Fleet.FileBytes);
+            Assert.Equal(w.Fleet.FileBytes, t.Fleet.FileBytes);
+            // After it, paths rebuilt only for a dependency are mostly files the client has.
+            Assert.Equal(w.Update.FloorBytes, w.Update.FileBytes);
+            Assert.True(n.Update.FileBytes < t.Update.FileBytes && t.Update.FileBytes < w.Update.FileBytes,
+                $"{w.Strategy}: update file-level {n.Update.FileBytes} / {t.Update.FileBytes} / {w.Update.FileBytes} bytes at shares 0 / 0.1 / 1");
+            Assert.True(t.Update.FileBytes <= t.Update.DigestBytes);
+        }
+    }
+
+    [Fact]
     public void Popularity_OfTheDebianGraph_CountsReferrers_LibcBeingAmongTheMostReferred()
     {
         var (graph, _) = EconomyReport.Load(DataDirectory);
