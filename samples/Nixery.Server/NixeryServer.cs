@@ -4,7 +4,7 @@ using Nixery.Core;
 
 namespace Nixery.Server;
 
-/// <summary>The standalone registry: the registry API under <c>/v2</c> and the index page at <c>/</c>.</summary>
+/// <summary>The standalone registry: the registry API under <c>/v2</c>, the index page at <c>/</c>, probes and metrics.</summary>
 public static class NixeryServer
 {
     /// <summary>The port when neither <c>PORT</c> nor <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>) says otherwise.</summary>
@@ -33,15 +33,17 @@ public static class NixeryServer
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls($"http://*:{port}");
 
         builder.Services.AddNixeryServer(builder.Configuration);
+        builder.Services.AddServerObservability(builder.Configuration);
         return builder;
     }
 
-    /// <summary>Maps the registry and the index page.</summary>
+    /// <summary>Maps the registry, the index page, the health probes and <c>/metrics</c>.</summary>
     public static WebApplication MapEndpoints(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapNixery();
         app.MapNixeryIndexPage();
+        app.MapServerProbes();
         return app;
     }
 

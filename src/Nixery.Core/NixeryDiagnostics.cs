@@ -29,6 +29,12 @@ public static class NixeryDiagnostics
 
     internal static Counter<long> ImagesBuilt { get; } = Meter.CreateCounter<long>("nixery.images.built", description: "Images assembled after a Nix build");
 
+    /// <summary>Seconds of image builds that reached Nix (slot wait included), tagged <c>nixery.build.outcome</c> = <c>built</c> | <c>packages-not-found</c> | <c>failed</c>.</summary>
+    internal static Histogram<double> BuildDuration { get; } = Meter.CreateHistogram<double>("nixery.build.duration", "s", "Seconds of image builds that reached Nix");
+
+    /// <summary>Builds running or waiting for a slot now: the build queue's depth.</summary>
+    internal static UpDownCounter<long> BuildsAdmitted { get; } = Meter.CreateUpDownCounter<long>("nixery.builds.admitted", "{build}", "Builds running or waiting for a slot");
+
     internal static Counter<long> ImagesServedFromCache { get; } = Meter.CreateCounter<long>("nixery.images.cached", description: "Images served from the manifest cache without calling Nix");
 
     /// <summary>Objects a storage backend did not hold as written (wrong length or bytes), found by the engine's checks.</summary>

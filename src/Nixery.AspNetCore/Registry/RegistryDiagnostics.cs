@@ -12,4 +12,7 @@ public static class RegistryDiagnostics
 
     /// <summary>Blob bytes the registry sent itself (not redirected), tagged <c>nixery.blob.request</c> = <c>whole</c> | <c>range</c> | <c>multirange</c>.</summary>
     public const string BlobBytesServed = "nixery.registry.blob_bytes_served";
+
+    /// <summary>Errors answered in the registry's JSON form, tagged <c>error.code</c> (e.g. <c>MANIFEST_UNKNOWN</c>) and <c>http.response.status_code</c>.</summary>
+    public const string Errors = "nixery.registry.errors";
 }

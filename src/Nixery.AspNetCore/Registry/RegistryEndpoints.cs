@@ -38,17 +38,19 @@ internal sealed partial class RegistryEndpoints(
     }
 
     /// <summary><c>GET</c> and <c>HEAD</c> of anything below <c>/v2/</c>.</summary>
-    public Task<IResult> GetAsync(HttpContext context, string? path)
+    public async Task<IResult> GetAsync(HttpContext context, string? path)
     {
         SetApiVersion(context);
         var parsed = RegistryPath.Parse(path);
-        return parsed.Kind switch
+        var result = parsed.Kind switch
         {
-            RegistryRouteKind.Manifest => ManifestAsync(context, parsed.Name, parsed.Reference),
-            RegistryRouteKind.Blob => BlobAsync(context, parsed.Name, parsed.Reference),
-            RegistryRouteKind.TagList => TagListAsync(context, parsed.Name),
-            _ => Task.FromResult<IResult>(string.IsNullOrEmpty(path) ? ApiVersion(context) : RegistryError.NotFound(path)),
+            RegistryRouteKind.Manifest => await ManifestAsync(context, parsed.Name, parsed.Reference).ConfigureAwait(false),
+            RegistryRouteKind.Blob => await BlobAsync(context, parsed.Name, parsed.Reference).ConfigureAwait(false),
+            RegistryRouteKind.TagList => await TagListAsync(context, parsed.Name).ConfigureAwait(false),
+            _ => string.IsNullOrEmpty(path) ? ApiVersion(context) : RegistryError.NotFound(path),
         };
+        if (result is RegistryError error) metrics.Error(error.Code, error.StatusCode);
+        return result;
     }
 
     private async Task<IResult> ManifestAsync(HttpContext context, string name, string reference)

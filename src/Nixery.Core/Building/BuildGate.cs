@@ -38,6 +38,7 @@ public sealed class BuildGate : IDisposable
             Interlocked.Decrement(ref _admitted);
             throw new TooManyBuildsException(_maxRunning, _maxQueued, _retryAfter);
         }
+        NixeryDiagnostics.BuildsAdmitted.Add(1);
         try
         {
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -45,6 +46,7 @@ public sealed class BuildGate : IDisposable
         catch
         {
             Interlocked.Decrement(ref _admitted);
+            NixeryDiagnostics.BuildsAdmitted.Add(-1);
             throw;
         }
         return new Slot(this);
@@ -62,6 +64,7 @@ public sealed class BuildGate : IDisposable
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
             gate._slots.Release();
             Interlocked.Decrement(ref gate._admitted);
+            NixeryDiagnostics.BuildsAdmitted.Add(-1);
         }
     }
 }

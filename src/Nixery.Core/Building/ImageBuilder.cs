@@ -64,6 +64,7 @@ internal sealed partial class ImageBuilder(
         }
         catch (NixFailureException failure)
         {
+            RecordDuration(started, "failed");
             failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag,
                 failure.Kind.ToString().ToLowerInvariant(), failure.Message, failure.NixMessage));
             throw;
@@ -71,6 +72,7 @@ internal sealed partial class ImageBuilder(
 
         if (outcome is PackagesMissing missing)
         {
+            RecordDuration(started, "packages-not-found");
             failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag, "packages-not-found", missing.Result.Message, null));
             LogPackagesNotFound(request.Name, string.Join(", ", missing.Result.Packages));
             return missing.Result;
@@ -83,11 +85,15 @@ internal sealed partial class ImageBuilder(
             if (cacheKey is not null) await ImageCache.WriteAsync(store, cacheKey, image, cancellationToken).ConfigureAwait(false);
 
             NixeryDiagnostics.ImagesBuilt.Add(1);
+            RecordDuration(started, "built");
             LogBuilt(request.Name, request.Tag, image.Layers.Count, closure.Graph.Paths.Count, image.OciManifest.Digest.ToString(),
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return image;
         }
     }
+
+    private static void RecordDuration(long started, string outcome) =>
+        NixeryDiagnostics.BuildDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("nixery.build.outcome", outcome));
 
     private async Task<BuiltImage> AssembleAsync(ImageRequest request, Abstractions.Graph.RuntimeGraph graph, CancellationToken cancellationToken)
     {

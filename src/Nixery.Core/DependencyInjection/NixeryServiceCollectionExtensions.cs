@@ -7,6 +7,7 @@ using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 using Nixery.Core;
 using Nixery.Core.Building;
+using Nixery.Core.Health;
 using Nixery.Core.Layering;
 using Nixery.Core.Nix;
 using Nixery.Core.Packing;
@@ -23,7 +24,7 @@ public static class NixeryServiceCollectionExtensions
     /// Adds the image engine (<see cref="IImageBuilder"/>, its blob store and its memo of recent builds) with the built-in
     /// layering strategies. Settings are bound from <paramref name="configuration"/> when given (e.g. the <c>Nixery</c>
     /// section): <see cref="NixeryOptions"/> from the section itself (with the package source in <c>PackageSource</c>),
-    /// and its children <c>Nix</c>, <c>Packing</c>, <c>Registry</c>, <c>FileSystemStorage</c> and
+    /// and its children <c>Nix</c>, <c>Packing</c>, <c>Registry</c>, <c>FileSystemStorage</c>, <c>Health</c> and
     /// <c>Layering:&lt;strategy&gt;</c>. With <c>PackageSource:Path|Repository|Channel</c> and
     /// <c>FileSystemStorage:Path</c> set, nothing else is needed; otherwise choose a package source and a storage backend
     /// on the returned builder (a choice in code takes precedence). Every setting is validated when the host starts, with
@@ -41,6 +42,7 @@ public static class NixeryServiceCollectionExtensions
         var packing = services.AddOptions<PackingOptions>();
         var registry = services.AddOptions<NixeryRegistryOptions>();
         var storage = services.AddOptions<FileSystemStorageOptions>();
+        var health = services.AddOptions<NixeryHealthOptions>();
         if (configuration is not null)
         {
             options.Bind(configuration);
@@ -48,6 +50,7 @@ public static class NixeryServiceCollectionExtensions
             packing.Bind(configuration.GetSection("Packing"));
             registry.Bind(configuration.GetSection("Registry"));
             storage.Bind(configuration.GetSection("FileSystemStorage"));
+            health.Bind(configuration.GetSection("Health"));
         }
 
         options.ValidateOnStart();
@@ -55,12 +58,14 @@ public static class NixeryServiceCollectionExtensions
         packing.ValidateOnStart();
         registry.ValidateOnStart();
         storage.ValidateOnStart();
+        health.ValidateOnStart();
         services.AddSingleton<IValidateOptions<NixeryOptions>>(new NixeryOptionsValidator(section));
         services.AddSingleton<IValidateOptions<NixeryOptions>, LayerStrategyNameValidator>();
         services.AddSingleton<IValidateOptions<NixOptions>>(new NixOptionsValidator(section + ":Nix"));
         services.AddSingleton<IValidateOptions<PackingOptions>>(new PackingOptionsValidator(section + ":Packing"));
         services.AddSingleton<IValidateOptions<NixeryRegistryOptions>>(new NixeryRegistryOptionsValidator(section + ":Registry"));
         services.AddSingleton<IValidateOptions<FileSystemStorageOptions>>(new FileSystemStorageOptionsValidator(section + ":FileSystemStorage"));
+        services.AddSingleton<IValidateOptions<NixeryHealthOptions>>(new NixeryHealthOptionsValidator(section + ":Health"));
 
         services.AddLogging();
         services.AddHttpClient();
