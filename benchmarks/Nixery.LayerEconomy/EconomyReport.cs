@@ -56,7 +56,7 @@ public static class EconomyReport
         {
             throw new FileNotFoundException(
                 $"The Debian graph data is not at '{Path.GetFullPath(dataDirectory)}' (expected debian-bookworm-amd64.tsv.gz and " +
-                "bookworm-security-updated.txt.gz; the repository expects ../shared/data/debian-graph beside it).");
+                "bookworm-security-updated.txt.gz; the repository holds it in data/debian-graph; run from the repository root or pass --data).");
         }
 
         var updated = new List<string>();

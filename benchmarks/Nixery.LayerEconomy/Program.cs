@@ -11,7 +11,7 @@ using Nixery.LayerEconomy.Workloads;
 //   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- popularity [--data DIR] --output FILE
 var options = new Dictionary<string, string>(StringComparer.Ordinal)
 {
-    ["--data"] = "../shared/data/debian-graph",
+    ["--data"] = "data/debian-graph",
     ["--images"] = "300",
     ["--seed"] = FleetGenerator.DefaultSeed.ToString(CultureInfo.InvariantCulture),
     ["--budgets"] = "94,24",

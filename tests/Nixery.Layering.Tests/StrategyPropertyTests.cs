@@ -77,12 +77,16 @@ public class StrategyPropertyTests
     [MemberData(nameof(StrategiesAndSeeds))]
     public void Plan_OfAnEmptyGraph_HasNoLayers_AndABudgetBelowOneIsRejected(string name, int seed)
     {
-        _ = seed;
         var strategy = BuiltInStrategies.Create(name);
+        var random = new Random(seed + 200);
 
-        Assert.Empty(strategy.Plan(new RuntimeGraph([], []), new LayeringContext(5, Popularity.Empty)).Layers);
-        Assert.Throws<ArgumentOutOfRangeException>(() => strategy.Plan(
-            new RuntimeGraph([new StorePath(StorePaths.Of('a', "a-1"), 1, [])], []), new LayeringContext(0, Popularity.Empty)));
+        // Each seed its own budget for the empty graph, and its own closure and non-positive budget to reject.
+        Assert.Empty(strategy.Plan(new RuntimeGraph([], []), new LayeringContext(Budgets[random.Next(Budgets.Length)], Popularity.Empty)).Layers);
+        var (graph, context) = PopularityDominatorStrategyPropertyTests.RandomClosure(random, random.Next(1, 300), 5, withOrphans: seed % 2 == 0);
+        Assert.NotEmpty(strategy.Plan(graph, context).Layers);
+        var budget = -random.Next(0, 3);
+        var rejected = Assert.Throws<ArgumentOutOfRangeException>(() => strategy.Plan(graph, context with { Budget = budget }));
+        Assert.Contains("budget", rejected.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     private static List<string> Render(LayerPlan plan) => plan.Layers.Select(l => $"{l.NarSize}: {string.Join(' ', l.StorePaths)}").ToList();

@@ -13,7 +13,7 @@ namespace Nixery.Benchmarks.Layering;
 /// <summary>
 /// Layering time on Debian's graph (cycles condensed): a closure of about 5,000 paths and the whole graph
 /// (63k paths, every path nothing refers to as top level). The dominator tree alone, then every strategy,
-/// the original's strategy being the baseline. Data: ../shared/data/debian-graph (NIXERY_DEBIAN_GRAPH overrides).
+/// the original's strategy being the baseline. Data: data/debian-graph (NIXERY_DEBIAN_GRAPH overrides).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 7)]
 [MemoryDiagnoser]
@@ -109,17 +109,17 @@ public class LayeringBenchmarks
 
     private int Plan(string name) => _strategies[name].Plan(_graph, _context).Layers.Count;
 
+    // The repository's data/ beside Nixery.slnx, found from the benchmark's output directory upwards.
     private static string FindData()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "debian-graph");
-            if (Directory.Exists(candidate))
+            if (File.Exists(Path.Combine(dir.FullName, "Nixery.slnx")))
             {
-                return candidate;
+                return Path.Combine(dir.FullName, "data", "debian-graph");
             }
         }
 
-        return Path.Combine("..", "shared", "data", "debian-graph");
+        return Path.Combine("data", "debian-graph");
     }
 }

@@ -66,16 +66,68 @@ public sealed class RecentBuildTests : IAsyncLifetime
         foreach (var response in responses) response.Dispose();
     }
 
-    private async Task<string> DigestAsync(OwnServer server)
+    [Fact]
+    public async Task Past_MaxRecentBuilds_the_oldest_finished_build_is_forgotten_and_built_again_the_others_stay()
     {
-        using var response = await server.Client.SendAsync(Request(HttpMethod.Head, "/v2/hello/manifests/latest", Oci));
+        await using var server = await StartAsync(TimeSpan.FromMinutes(10), maxRecentBuilds: 2);
+        await DigestAsync(server, "hello");
+        await DigestAsync(server, "shell/hello");
+        var calls = server.Nix.Calls;
+        await DigestAsync(server, "hello");
+        Assert.Equal(calls, server.Nix.Calls); // two fit: both remembered
+
+        await DigestAsync(server, "hello/libdemo"); // a third: the oldest (hello) is swept
+        Assert.Equal(calls + 1, server.Nix.Calls);
+        await DigestAsync(server, "shell/hello");
+        Assert.Equal(calls + 1, server.Nix.Calls);
+        await DigestAsync(server, "hello");
+        Assert.Equal(calls + 2, server.Nix.Calls);
+    }
+
+    [Fact]
+    public async Task A_build_every_client_abandoned_still_finishes_and_is_remembered()
+    {
+        // A greeting no build has seen, so Nix really builds hello while the clients go away.
+        await File.WriteAllTextAsync(Path.Combine(_packages, "hello-message.txt"), $"abandoned {Guid.NewGuid():N}\n");
+        await using var server = await StartAsync(TimeSpan.FromMinutes(10));
+        var (built, calls) = (server.Builds.Built, server.Nix.Calls);
+
+        using (var abandon = new CancellationTokenSource())
+        {
+            var pulls = Enumerable.Range(0, 2).Select(_ => server.Client.SendAsync(
+                Request(HttpMethod.Get, "/v2/hello/manifests/latest", Oci), abandon.Token)).ToList();
+            await WaitUntilAsync(() => server.Nix.Calls > calls, "the build to reach Nix");
+            abandon.Cancel();
+            foreach (var pull in pulls) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pull);
+            Assert.Equal(built, server.Builds.Built); // both clients left before the image was there
+        }
+
+        await WaitUntilAsync(() => server.Builds.Built == built + 1, "the abandoned build to finish");
+        using var retry = await server.Client.SendAsync(Request(HttpMethod.Get, "/v2/hello/manifests/latest", Oci));
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal((built + 1, calls + 1), (server.Builds.Built, server.Nix.Calls)); // the retry got the abandoned build
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    private async Task<string> DigestAsync(OwnServer server, string image = "hello")
+    {
+        using var response = await server.Client.SendAsync(Request(HttpMethod.Head, $"/v2/{image}/manifests/latest", Oci));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return Header(response, "Docker-Content-Digest");
     }
 
-    private async Task<OwnServer> StartAsync(TimeSpan lifetime, TimeProvider? time = null)
+    private async Task<OwnServer> StartAsync(TimeSpan lifetime, TimeProvider? time = null, int? maxRecentBuilds = null)
     {
-        var server = new RegistryServer { PackageSetPath = _packages, RecentBuildLifetime = lifetime, Time = time };
+        var server = new RegistryServer { PackageSetPath = _packages, RecentBuildLifetime = lifetime, Time = time, MaxRecentBuilds = maxRecentBuilds };
         await server.InitializeAsync();
         return new OwnServer(server);
     }
@@ -94,6 +146,8 @@ public sealed class RecentBuildTests : IAsyncLifetime
         public HttpClient Client => server.Client;
 
         public BuildCounter Builds => server.Builds;
+
+        public CountingNixClient Nix => server.Nix;
 
         public async ValueTask DisposeAsync() => await server.DisposeAsync();
     }

@@ -22,6 +22,9 @@ public sealed class RegistryServer : IAsyncLifetime
 
     public BuildCounter Builds { get; } = new();
 
+    /// <summary>Builds handed to Nix by this server (failed ones too, which <see cref="Builds"/> does not count).</summary>
+    internal CountingNixClient Nix { get; private set; } = null!;
+
     public CapturingLoggerProvider Logs { get; } = new();
 
     /// <summary>How long one Nix call may take; tests of the timeout start a server of their own with a short one.</summary>
@@ -35,6 +38,9 @@ public sealed class RegistryServer : IAsyncLifetime
 
     /// <summary>The registry's memo of recent builds; null keeps the default.</summary>
     public TimeSpan? RecentBuildLifetime { get; init; }
+
+    /// <summary>How many recent builds the memo keeps; null keeps the default.</summary>
+    public int? MaxRecentBuilds { get; init; }
 
     /// <summary>The clock the registry reads (for the recent-build memo), when a test wants to move it.</summary>
     public TimeProvider? Time { get; init; }
@@ -59,13 +65,18 @@ public sealed class RegistryServer : IAsyncLifetime
             options.Timeout = NixTimeout;
         });
 
+        CountingNixClient.Register(builder.Services);
+
         if (Time is not null) builder.Services.AddSingleton(Time);
         if (RecentBuildLifetime is { } lifetime)
             builder.Services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = lifetime);
+        if (MaxRecentBuilds is { } max)
+            builder.Services.Configure<NixeryRegistryOptions>(options => options.MaxRecentBuilds = max);
 
         _app = builder.Build();
         _app.MapNixery();
         await _app.StartAsync();
+        Nix = _app.Services.GetRequiredService<CountingNixClient>();
 
         Client = new HttpClient { BaseAddress = LoopbackServer.AddressOf(_app), Timeout = TimeSpan.FromMinutes(2) };
     }

@@ -28,6 +28,9 @@ public sealed class EmbeddedAppServer : IAsyncLifetime
 
     public string Scratch => _directory;
 
+    /// <summary>Builds that reached Nix, counted around the app's real Nix client.</summary>
+    internal CountingNixClient Nix { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Tools.RequireNix();
@@ -45,8 +48,10 @@ public sealed class EmbeddedAppServer : IAsyncLifetime
                 ["Nixery:Nix:ExtraArguments:2"] = "false",
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            CountingNixClient.Register(builder.Services); // before the app's AddNixery, which then keeps it
         });
         await _app.StartAsync();
+        Nix = _app.Services.GetRequiredService<CountingNixClient>();
         var address = LoopbackServer.AddressOf(_app);
         Host = $"127.0.0.1:{address.Port}";
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };

@@ -49,8 +49,16 @@ public sealed class EmbeddedAppTests(EmbeddedAppServer server) : IClassFixture<E
     [Fact]
     public async Task Anonymous_manifest_request_gets_401_and_builds_nothing()
     {
-        using var response = await GetAsync("/v2/shell/hello/manifests/latest");
+        // An image no other test asks for, so no recent build of it answers instead of Nix.
+        var before = server.Nix.Calls;
+        using var response = await GetAsync("/v2/hello/libdemo/manifests/latest");
         await AssertUnauthorizedAsync(response);
+        Assert.Equal(before, server.Nix.Calls);
+
+        // The same request signed in does reach Nix (so the count above can fail).
+        using var signedIn = await GetAsync("/v2/hello/libdemo/manifests/latest", Basic(EmbeddedAppServer.User, EmbeddedAppServer.Password));
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        Assert.Equal(before + 1, server.Nix.Calls);
     }
 
     [Fact]

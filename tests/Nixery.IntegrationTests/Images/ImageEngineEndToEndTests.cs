@@ -51,10 +51,8 @@ public sealed class ImageEngineEndToEndTests : IDisposable
 
             var shell = await ExternalTool.RunCheckedAsync("podman", "run", "--rm", local, "bash", "-c",
                 "echo sum=$((1+2)); mkdir -p /tmp/x && echo data > /tmp/x/f && cat /tmp/x/f | wc -c; /usr/bin/env true && echo env-ok; test -f \"$SSL_CERT_FILE\" && echo cert-ok");
-            Assert.Contains("sum=3", shell);
-            Assert.Contains("5", shell);
-            Assert.Contains("env-ok", shell);
-            Assert.Contains("cert-ok", shell);
+            // Line by line: "data\n" is 5 bytes, and a bare Contains("5") would match any 5 (a port, a digest).
+            Assert.Equal(["sum=3", "5", "env-ok", "cert-ok"], shell.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
             // The image's default command is bash, since bashInteractive is in it.
             var inspect = await ExternalTool.RunCheckedAsync("podman", "image", "inspect", "--format", "{{json .Config.Cmd}}", local);
@@ -155,12 +153,24 @@ public sealed class ImageEngineEndToEndTests : IDisposable
     [Fact]
     public async Task A_missing_package_is_reported_by_name_and_builds_nothing()
     {
-        await using var engine = Engine(Path.Combine(_scratch, "store"));
+        var storage = Path.Combine(_scratch, "store");
+        await using var engine = Engine(storage);
+        using var built = new EngineCounter(EngineCounter.ImagesBuilt);
+        using var packed = new EngineCounter(EngineCounter.LayersPacked);
         var result = await engine.GetRequiredService<IImageBuilder>().BuildAsync(ImageRequest.Parse("hello/nosuchpackage/notthiseither", null));
         var missing = Assert.IsType<PackagesNotFound>(result);
         Assert.Equal(["nosuchpackage", "notthiseither"], missing.Packages);
         Assert.Contains("nosuchpackage", missing.Message);
         Assert.Contains("notthiseither", missing.Message);
+
+        // No image, no layer, and nothing in storage (hello, which exists, was not packed either).
+        Assert.Equal((0, 0), (built.Count, packed.Count));
+        Assert.Empty(Directory.Exists(storage) ? Directory.EnumerateFiles(storage, "*", SearchOption.AllDirectories) : []);
+
+        // The counters and the storage do see a build (so the checks above can fail).
+        await BuildAsync(engine, "hello");
+        Assert.Equal(1, built.Count);
+        Assert.NotEmpty(Directory.EnumerateFiles(storage, "*", SearchOption.AllDirectories));
     }
 
     private static async Task<byte[]> ReadBlobAsync(IBlobStore store, Digest digest)

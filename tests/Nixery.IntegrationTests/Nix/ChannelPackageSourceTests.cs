@@ -14,7 +14,8 @@ namespace Nixery.IntegrationTests.Nix;
 /// <summary>The channel source against a tarball of the demo set served from loopback, like GitHub's archive URLs.</summary>
 public sealed class ChannelPackageSourceTests(NixFixture fixture) : IClassFixture<NixFixture>
 {
-    private static byte[] DemoTarball()
+    /// <summary>The demo set as a channel tarball (also served to the standalone server by its settings tests).</summary>
+    internal static byte[] DemoTarball()
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))

@@ -60,10 +60,24 @@ public sealed class NixClientTests(NixFixture fixture) : IClassFixture<NixFixtur
     [Fact]
     public async Task Missing_packages_are_reported_by_name_without_building_anything()
     {
-        var outcome = await fixture.CreateClient().BuildAsync(ImageRequest.Parse("hello/nosuchpackage/alsomissing", "latest"), _demo);
+        // A copy with a greeting no build has seen, so its hello is in no store until something builds it.
+        var packages = Path.Combine(fixture.StateDirectory, $"packages-{Guid.NewGuid():N}");
+        Tools.CopyDirectory(RepositoryRoot.DemoPackages, packages);
+        File.WriteAllText(Path.Combine(packages, "hello-message.txt"), $"Hello {Guid.NewGuid():N}\n");
+        var set = new PathPackageSource(packages).Resolve("latest");
+        var hello = Tools.Run("nix-instantiate", ["--eval", "--json", "--expr", $"(import {packages} {{}}).hello.outPath"]).Trim('"');
+        Assert.StartsWith("/nix/store/", hello);
+
+        var outcome = await fixture.CreateClient().BuildAsync(ImageRequest.Parse("hello/nosuchpackage/alsomissing", "latest"), set);
 
         var missing = Assert.IsType<PackagesMissing>(outcome);
         Assert.Equal(["alsomissing", "nosuchpackage"], missing.Result.Packages);
+        Assert.False(Path.Exists(hello), $"hello was built: {hello}");
+
+        // Asked for alone, the same hello is built at that path (so the check above can fail).
+        await using var closure = Assert.IsType<RealisedClosure>(await fixture.CreateClient().BuildAsync(ImageRequest.Parse("hello", "latest"), set));
+        Assert.Contains(hello, closure.Graph.TopLevel);
+        Assert.True(Path.Exists(hello));
     }
 
     [Fact]

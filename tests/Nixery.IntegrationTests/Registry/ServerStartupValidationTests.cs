@@ -30,6 +30,7 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "env", "NIXERY_STORAGE_BACKEND=s3", "Nixery:StorageBackend must be 'filesystem'" },
         { "env", "PORT=http", "Nixery:Port must be a TCP port number" },
         { "env", "NIX_POPULARITY_URL=/nonexistent/popularity.json", "Nixery:PopularityUrl must be an http(s) URL or an existing file" },
+        { "env", "NIXERY_LAYER_STRATEGY=no-such-strategy", "Nixery:LayerStrategy names no registered layering strategy: 'no-such-strategy'" },
     };
 
     [Theory]

@@ -68,17 +68,6 @@ public class LayerEconomyWorkloadTests
         Assert.True(libc.Value > 10_000, $"libc6 has {libc.Value} referrers");
     }
 
-    private static string FindData()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "debian-graph");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return Path.Combine("..", "shared", "data", "debian-graph"); // Load then fails with a message naming the path
-    }
+    // The repository's own copy (data/README.md says where it comes from), so a clone alone runs the tests.
+    private static string FindData() => Path.Combine(Nixery.Testing.RepositoryRoot.Path, "data", "debian-graph");
 }

@@ -153,8 +153,11 @@ public sealed class ResumableUploadTests : IAsyncLifetime
     {
         for (var i = 0; i < 23; i++) _peer.Put($"records/r{i:D2}", [(byte)i]);
         var storage = Stores.Storage(_peer.Endpoint, GcsPeer.BucketName, o => o.ListPageSize = 5);
-        var listed = await storage.ListAsync("records/", CancellationToken.None).Select(o => o.Key).ToListAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a client that ignored tokens would list page 1 forever
+        var listed = await storage.ListAsync("records/", timeout.Token).Select(o => o.Key).ToListAsync(timeout.Token);
         Assert.Equal(Enumerable.Range(0, 23).Select(i => $"records/r{i:D2}"), listed.Order(StringComparer.Ordinal));
-        Assert.Equal(5, _peer.Log.Count(l => l.StartsWith("GET objects.list", StringComparison.Ordinal)));
+        // Each page asked for with the token the one before it ended with.
+        Assert.Equal(["", "after-5", "after-10", "after-15", "after-20"],
+            _peer.Log.Where(l => l.StartsWith("GET objects.list", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("pageToken=", StringComparison.Ordinal) + 10)..]));
     }
 }

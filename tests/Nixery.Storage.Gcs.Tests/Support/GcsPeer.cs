@@ -341,15 +341,17 @@ public sealed class GcsPeer : IAsyncDisposable
 
     private async Task ListAsync(HttpContext context)
     {
-        _log.Enqueue($"GET objects.list {context.Request.Query["prefix"]}");
+        var token = context.Request.Query["pageToken"].ToString();
+        _log.Enqueue($"GET objects.list {context.Request.Query["prefix"]} pageToken={token}");
         if (await FaultAsync(context, "objects.list")) return;
         var prefix = context.Request.Query["prefix"].ToString();
         var max = int.TryParse(context.Request.Query["maxResults"], out var m) ? m : 1000;
-        var skip = int.TryParse(context.Request.Query["pageToken"], out var t) ? t : 0;
+        // Opaque to the client ("after-N"), so a listing only goes on by sending back the token it was given.
+        var skip = token.StartsWith("after-", StringComparison.Ordinal) && int.TryParse(token.AsSpan(6), out var t) ? t : 0;
         var names = _objects.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         var page = names.Skip(skip).Take(max).Select(n => Resource(n, _objects[n].Data, _objects[n].Generation)).ToList();
         var result = new Dictionary<string, object?> { ["kind"] = "storage#objects", ["items"] = page };
-        if (skip + max < names.Count) result["nextPageToken"] = (skip + max).ToString(CultureInfo.InvariantCulture);
+        if (skip + max < names.Count) result["nextPageToken"] = "after-" + (skip + max).ToString(CultureInfo.InvariantCulture);
         await WriteJsonAsync(context, result);
     }
 

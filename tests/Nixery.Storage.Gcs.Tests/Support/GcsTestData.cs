@@ -5,13 +5,13 @@ namespace Nixery.Storage.Gcs.Tests.Support;
 /// <summary>Where the GCS tests find Google's conformance data and the emulator, from the checkout's root.</summary>
 internal static class GcsTestData
 {
-    /// <summary>Google's published conformance data (<c>../shared/data/gcs-conformance</c>).</summary>
+    /// <summary>Google's published conformance data (<c>data/gcs-conformance</c> in the repository).</summary>
     public static string Conformance
     {
         get
         {
-            var directory = Path.GetFullPath(Path.Combine(RepositoryRoot.Path, "..", "shared", "data", "gcs-conformance"));
-            Assert.True(Directory.Exists(directory), $"the GCS conformance data is missing: expected {directory} (see ../shared/data/README.md)");
+            var directory = Path.Combine(RepositoryRoot.Path, "data", "gcs-conformance");
+            Assert.True(Directory.Exists(directory), $"the GCS conformance data is missing: expected {directory} (see data/README.md)");
             return directory;
         }
     }
