@@ -24,7 +24,16 @@ public static class ServerObservability
     public static IServiceCollection AddServerObservability(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddHealthChecks().AddNixeryChecks(ReadyTag);
+        var shutdown = services.AddOptions<ServerShutdownOptions>().Bind(configuration.GetSection("Nixery:Shutdown"));
+        shutdown.Validate(o => o.DrainDelay >= TimeSpan.Zero, "Nixery:Shutdown:DrainDelay must not be negative");
+        shutdown.Validate(o => o.Timeout > TimeSpan.Zero, "Nixery:Shutdown:Timeout must be positive");
+        shutdown.ValidateOnStart();
+        services.AddSingleton<ShutdownDrain>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ShutdownDrain>());
+        // The host's shutdown timeout covers the drain and then the requests in flight.
+        services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<ServerShutdownOptions>>(
+            (host, server) => host.ShutdownTimeout = server.Value.DrainDelay + server.Value.Timeout);
+        services.AddHealthChecks().AddNixeryChecks(ReadyTag).AddCheck<ShutdownDrain>("stopping", HealthStatus.Unhealthy, [ReadyTag]);
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("nixery"))
             .WithMetrics(metrics => metrics
