@@ -41,6 +41,23 @@ public sealed partial class NixClient : INixClient
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(packageSet);
 
+        // The whole build is bounded as well as each call: three calls just under their timeout would add up.
+        using var whole = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_options.BuildTimeout != System.Threading.Timeout.InfiniteTimeSpan) whole.CancelAfter(_options.BuildTimeout);
+        try
+        {
+            return await BuildWithinAsync(request, packageSet, whole.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (whole.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            LogBuildTimedOut(_logger, request.Name, _options.BuildTimeout.TotalSeconds);
+            throw new NixFailureException(NixFailureKind.Timeout, "",
+                $"building {request.Name} took longer than Nixery:Nix:BuildTimeout ({_options.BuildTimeout.TotalSeconds:0.###} s) and Nix was stopped");
+        }
+    }
+
+    private async Task<NixBuildOutcome> BuildWithinAsync(ImageRequest request, PackageSetReference packageSet, CancellationToken cancellationToken)
+    {
         var resolved = await ResolveAsync(request, packageSet, cancellationToken).ConfigureAwait(false);
         if (resolved.NotFound.Count > 0)
         {
@@ -185,6 +202,9 @@ public sealed partial class NixClient : INixClient
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Building {Image} took longer than the build timeout of {TimeoutSeconds} s; Nix was stopped")]
+    private static partial void LogBuildTimedOut(ILogger logger, string image, double timeoutSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Packages not found in {PackageSet}: {MissingPackages}")]
     private static partial void LogPackagesNotFound(ILogger logger, string packageSet, IReadOnlyList<string> missingPackages);

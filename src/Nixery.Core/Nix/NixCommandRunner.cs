@@ -25,7 +25,7 @@ internal sealed partial class NixCommandRunner(NixOptions options, ILogger logge
         try
         {
             result = await ProcessRunner.RunAsync(
-                fileName, arguments.Concat(options.ExtraArguments), options.Timeout, options.MaxErrorOutputLength,
+                fileName, arguments.Concat(SettingArguments(options)).Concat(options.ExtraArguments), options.Timeout, options.MaxErrorOutputLength,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception exception)
@@ -61,6 +61,29 @@ internal sealed partial class NixCommandRunner(NixOptions options, ILogger logge
                 $"{name} exited with code {result.ExitCode}");
         }
         return result;
+    }
+
+    /// <summary>The settings Nix is given on every call: <c>--option substituters …</c> and friends, when set.</summary>
+    internal static IEnumerable<string> SettingArguments(NixOptions options)
+    {
+        if (options.Substituters.Count > 0)
+        {
+            yield return "--option";
+            yield return "substituters";
+            yield return string.Join(' ', options.Substituters);
+        }
+        if (options.TrustedPublicKeys.Count > 0)
+        {
+            yield return "--option";
+            yield return "trusted-public-keys";
+            yield return string.Join(' ', options.TrustedPublicKeys);
+        }
+        if (options.Builders is not null)
+        {
+            yield return "--option";
+            yield return "builders";
+            yield return options.Builders;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{NixCommand} exited with {ExitCode} after {DurationMs:0} ms")]

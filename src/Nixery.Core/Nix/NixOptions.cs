@@ -11,6 +11,29 @@ public sealed class NixOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// The longest a whole image build may take in Nix, all its calls together (default 5 minutes;
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit); past it, Nix is killed and the pull gets a
+    /// timeout error, while <see cref="Timeout"/> still bounds each call.
+    /// </summary>
+    public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Binary caches Nix substitutes from, in order (Nix's <c>substituters</c>, e.g. <c>https://cache.nixos.org</c> or a
+    /// shared cache of your own such as <c>s3://my-nix-cache</c> or <c>file:///mnt/cache</c>); empty keeps Nix's own setting.
+    /// Substituting needs the caches' keys in <see cref="TrustedPublicKeys"/> (or unsigned caches allowed by Nix).
+    /// </summary>
+    public IList<string> Substituters { get; set; } = [];
+
+    /// <summary>Public keys whose signatures Nix accepts on substituted paths (Nix's <c>trusted-public-keys</c>); empty keeps Nix's own.</summary>
+    public IList<string> TrustedPublicKeys { get; set; } = [];
+
+    /// <summary>
+    /// Remote builders, in Nix's <c>builders</c> syntax (e.g. <c>ssh-ng://builder@arm64.example aarch64-linux</c>, or
+    /// <c>@/etc/nix/machines</c>); null keeps Nix's own setting.
+    /// </summary>
+    public string? Builders { get; set; }
+
+    /// <summary>
     /// Where the Nix expression is written and per-build GC roots live (default <c>&lt;temp&gt;/nixery</c>).
     /// Must be on a filesystem Nix can read; roots here keep store paths alive while their layers are packed.
     /// </summary>
@@ -22,7 +45,8 @@ public sealed class NixOptions
     public string? NixBinDirectory { get; set; }
 
     /// <summary>
-    /// Arguments appended to every Nix call, e.g. <c>--option substitute false</c> on a machine without a binary cache.
+    /// Arguments appended to every Nix call after those of the settings above, e.g. <c>--option substitute false</c> on a
+    /// machine without a binary cache.
     /// </summary>
     public IList<string> ExtraArguments { get; set; } = [];
 

@@ -10,6 +10,10 @@ internal sealed class NixOptionsValidator(string section) : IValidateOptions<Nix
         var failures = new List<string>();
         if (options.Timeout <= TimeSpan.Zero && options.Timeout != Timeout.InfiniteTimeSpan)
             failures.Add($"{section}:Timeout must be positive (or infinite, -00:00:00.001), not {options.Timeout}");
+        if (options.BuildTimeout <= TimeSpan.Zero && options.BuildTimeout != Timeout.InfiniteTimeSpan)
+            failures.Add($"{section}:BuildTimeout must be positive (or infinite, -00:00:00.001), not {options.BuildTimeout}");
+        if (options.Substituters.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)))
+            failures.Add($"{section}:Substituters must be store URIs without spaces, not [{string.Join(", ", options.Substituters)}]");
         if (string.IsNullOrWhiteSpace(options.StateDirectory))
             failures.Add($"{section}:StateDirectory must name a directory");
         if (options.MaxErrorOutputLength < 1)
