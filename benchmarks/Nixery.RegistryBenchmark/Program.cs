@@ -3,11 +3,14 @@ using Nixery.RegistryBenchmark.Serving;
 
 const string Usage = """
     usage: Nixery.RegistryBenchmark [--smoke] [--markdown FILE]
+           Nixery.RegistryBenchmark backends [--smoke] [--markdown FILE]
            Nixery.RegistryBenchmark serve --packages DIR --storage DIR --state DIR
 
     Measures this registry and docker-registry serving the same image, alternately, with wrk: warm manifest GETs by
     tag (32 connections) and downloads of a 200 MB layer, 3 rounds of 10 s each. --smoke runs a few seconds and only
-    proves the pipeline works. `serve` is the registry process the benchmark starts.
+    proves the pipeline works. `backends` downloads a 200 MB layer through the standalone server on each storage backend
+    (filesystem, and each cloud backend on its emulator, streamed and redirected), alternately, 3 rounds of 10 s; it
+    needs samples/Nixery.Server built in Release. `serve` is the registry process the benchmark starts.
     Needs nix-bin, docker-registry, skopeo and wrk (Debian packages).
     """;
 
@@ -18,6 +21,15 @@ switch (args)
 {
     case ["serve", "--packages", var packages, "--storage", var storage, "--state", var state]:
         return await BenchmarkRegistryHost.ServeAsync(packages, storage, state, cancel.Token);
+
+    case ["backends", .. var rest] when rest is [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:
+        var table = await Nixery.RegistryBenchmark.Backends.BackendServingBenchmark.RunAsync(
+            rest.Contains("--smoke") ? Nixery.RegistryBenchmark.Backends.BackendServingBenchmark.Settings.Smoke : Nixery.RegistryBenchmark.Backends.BackendServingBenchmark.Settings.Full,
+            Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(table);
+        if (rest is [.., "--markdown", var tableFile]) await File.WriteAllTextAsync(tableFile, table, cancel.Token);
+        return 0;
 
     case [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:
         var settings = args.Contains("--smoke") ? BenchmarkSettings.Smoke : BenchmarkSettings.Full;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
 using Nixery.Abstractions.Oci;
 using Nixery.IntegrationTests.Support;
+using Nixery.RegistryBenchmark.Backends;
 using Nixery.Testing;
 
 namespace Nixery.IntegrationTests.Registry;
@@ -32,11 +32,11 @@ public sealed class RollingRestartTests : IDisposable
     [Fact]
     public async Task A_replica_restarted_with_sigterm_during_a_pull_loop_costs_no_failed_pull_and_no_5xx()
     {
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToArray();
-        var replicas = new ServerProcess?[3];
+        var ports = Enumerable.Range(0, 3).Select(_ => StandaloneServerProcess.FreePort()).ToArray();
+        var replicas = new StandaloneServerProcess?[3];
         try
         {
-            for (var i = 0; i < 3; i++) replicas[i] = await ServerProcess.StartAsync(ports[i], Environment(i));
+            for (var i = 0; i < 3; i++) replicas[i] = await StandaloneServerProcess.StartAsync(RepositoryRoot.Path, Environment(i), ports[i]);
             await using var balancer = await LoopbackLoadBalancer.StartAsync([.. ports.Select(p => new Uri($"http://127.0.0.1:{p}"))]);
             using var http = new HttpClient { BaseAddress = balancer.Address, Timeout = TimeSpan.FromMinutes(2) };
             await PullAsync(http); // built once before the loop starts, so the loop measures serving
@@ -63,7 +63,7 @@ public sealed class RollingRestartTests : IDisposable
             var exitCode = await replicas[1]!.TerminateAsync(TimeSpan.FromSeconds(30));
             var stoppedOutput = replicas[1]!.Output;
             await replicas[1]!.DisposeAsync();
-            replicas[1] = await ServerProcess.StartAsync(ports[1], Environment(1));
+            replicas[1] = await StandaloneServerProcess.StartAsync(RepositoryRoot.Path, Environment(1), ports[1]);
             await Task.Delay(TimeSpan.FromSeconds(2)); // the balancer sees it ready again and sends it pulls
             var podman = await ExternalTool.RunAsync("podman", "pull", "--quiet", "--tls-verify=false", $"{balancer.Address.Authority}/shell/hello");
             await stop.CancelAsync();
@@ -116,12 +116,5 @@ public sealed class RollingRestartTests : IDisposable
                 throw new InvalidOperationException($"blob {blob.GetProperty("digest").GetString()} came back short");
         }
         return statuses;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
