@@ -46,6 +46,7 @@ public sealed class RadosGateway : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        if (!Directory.Exists(_directory)) return Task.CompletedTask;
         foreach (var pidFile in Directory.GetFiles(_directory, "*.pid"))
         {
             if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
@@ -78,6 +79,19 @@ public sealed class RadosGateway : IAsyncLifetime
         using var client = Stores.Client(Endpoint);
         await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
         return bucket;
+    }
+
+    /// <summary>Another S3 user of the gateway (it owns no bucket of the first user's, so it may touch none).</summary>
+    public async Task CreateUserAsync(string uid, string accessKey, string secretKey)
+    {
+        var start = new ProcessStartInfo("radosgw-admin") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", Path.Combine(_directory, "ceph.conf"), "user", "create", "--uid=" + uid, "--display-name=" + uid, "--access-key=" + accessKey, "--secret-key=" + secretKey })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"radosgw-admin user create failed: {await error}");
     }
 
     private static int FreePort()
