@@ -27,7 +27,8 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "env", "NIX_TIMEOUT=soon", "NIX_TIMEOUT must be a whole number of seconds, not 'soon'" },
         { "env", "NIXERY_PKGS_PATH=/nonexistent/nixery-packages", "Nixery:PackageSource:Path '/nonexistent/nixery-packages' is not a package set" },
         { "env", "NIXERY_STORAGE_BACKEND=gcs", "GcsStorage:Bucket is required" },
-        { "env", "NIXERY_STORAGE_BACKEND=s3", "Nixery:StorageBackend must be 'filesystem'" },
+        { "env", "NIXERY_STORAGE_BACKEND=s3", "S3Storage:Bucket is required" },
+        { "env", "NIXERY_STORAGE_BACKEND=azure", "Nixery:StorageBackend must be 'filesystem', 'gcs' or 's3'" },
         { "env", "PORT=http", "Nixery:Port must be a TCP port number" },
         { "env", "NIX_POPULARITY_URL=/nonexistent/popularity.json", "Nixery:PopularityUrl must be an http(s) URL or an existing file" },
     };
