@@ -54,6 +54,20 @@ public sealed class GatewayBehaviourTests(RadosGateway gateway)
     }
 
     [Fact]
+    public async Task The_store_refuses_bytes_that_do_not_match_their_content_md5()
+    {
+        var bucket = await gateway.CreateBucketAsync();
+        using var client = Stores.Client(gateway.Endpoint);
+        var refused = await Assert.ThrowsAsync<AmazonS3Exception>(() => client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket, Key = "x", ContentBody = "these bytes", UseChunkEncoding = false,
+            MD5Digest = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes("other bytes"))),
+        }));
+        Assert.Equal("BadDigest", refused.ErrorCode);
+        Assert.Empty(await Stores.KeysAsync(gateway.Endpoint, bucket));
+    }
+
+    [Fact]
     public async Task A_presigned_url_works_until_it_is_tampered_with()
     {
         var bucket = await gateway.CreateBucketAsync();
