@@ -56,7 +56,15 @@ internal sealed class S3Registry : IAsyncDisposable
             if (context.Response.StatusCode == StatusCodes.Status307TemporaryRedirect) Interlocked.Increment(ref registry._redirects);
         });
         NixeryServer.MapEndpoints(registry._app);
-        await registry._app.StartAsync();
+        try
+        {
+            await registry._app.StartAsync();
+        }
+        catch
+        {
+            await registry.DisposeAsync();
+            throw;
+        }
         registry.Address = LoopbackServer.AddressOf(registry._app).Authority;
         return registry;
     }

@@ -98,6 +98,18 @@ public sealed class StartupCheckTests(RadosGateway gateway)
     }
 
     [Fact]
+    public async Task The_standalone_server_does_not_start_on_a_missing_bucket_and_names_it()
+    {
+        var failure = await Assert.ThrowsAsync<S3StartupException>(async () =>
+        {
+            await using var registry = await EndToEnd.S3Registry.StartAsync(gateway.Endpoint, "no-such-bucket-for-the-server");
+        });
+        Assert.Equal(S3StartupProblem.BucketNotFound, failure.Problem);
+        Assert.Contains("bucket 'no-such-bucket-for-the-server'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("S3_BUCKET", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_good_setup_passes_and_leaves_no_probe_behind()
     {
         var bucket = await gateway.CreateBucketAsync();
