@@ -110,6 +110,30 @@ public sealed class StartupCheckTests(RadosGateway gateway)
     }
 
     [Fact]
+    public async Task Without_keys_in_the_options_the_sdks_default_chain_finds_them_in_the_environment()
+    {
+        // The first step of the SDK's chain; the tests of this collection run one at a time, so the variables are ours.
+        var bucket = await gateway.CreateBucketAsync();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", RadosGateway.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", RadosGateway.SecretKey);
+        try
+        {
+            using var storage = Stores.Storage(gateway.Endpoint, bucket, o =>
+            {
+                o.AccessKeyId = null;
+                o.SecretAccessKey = null;
+            });
+            await storage.CheckNowAsync();
+            Assert.True(await storage.PutAsync("records/chain", "x"u8.ToArray(), replace: true, CancellationToken.None));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", null);
+        }
+    }
+
+    [Fact]
     public async Task A_good_setup_passes_and_leaves_no_probe_behind()
     {
         var bucket = await gateway.CreateBucketAsync();
