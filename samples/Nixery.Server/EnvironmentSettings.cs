@@ -21,6 +21,14 @@ public static class EnvironmentSettings
         ("NIXERY_STORAGE_BACKEND", "Nixery:StorageBackend"),
         ("STORAGE_PATH", "Nixery:FileSystemStorage:Path"),
         ("GCS_BUCKET", "Nixery:GcsStorage:Bucket"),
+        // S3: the bucket, and AWS's own variables (which the SDK would read from the process too; named here so that
+        // a wrong one is named at start). Credentials not given here come from the SDK's chain (profile, web identity, roles).
+        ("S3_BUCKET", "Nixery:S3Storage:Bucket"),
+        ("AWS_REGION", "Nixery:S3Storage:Region"),
+        ("AWS_ENDPOINT_URL_S3", "Nixery:S3Storage:ServiceUrl"),
+        ("AWS_ACCESS_KEY_ID", "Nixery:S3Storage:AccessKeyId"),
+        ("AWS_SECRET_ACCESS_KEY", "Nixery:S3Storage:SecretAccessKey"),
+        ("AWS_SESSION_TOKEN", "Nixery:S3Storage:SessionToken"),
         ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
         ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
         ("NIXERY_LAYER_STRATEGY", "Nixery:LayerStrategy"),

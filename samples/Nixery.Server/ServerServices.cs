@@ -12,8 +12,8 @@ public static class ServerServices
 {
     /// <summary>
     /// Adds the engine with the package source of <c>Nixery:PackageSource:Repository|Channel|Path</c> (else the demo
-    /// package set), the storage backend of <c>Nixery:StorageBackend</c> (<c>filesystem</c>, or <c>gcs</c> with
-    /// <c>Nixery:GcsStorage</c>), and the rest of the <c>Nixery</c> section. The engine checks the settings at start.
+    /// package set), the storage backend of <c>Nixery:StorageBackend</c> (<c>filesystem</c>, <c>gcs</c> with
+    /// <c>Nixery:GcsStorage</c>, or <c>s3</c> with <c>Nixery:S3Storage</c>), and the rest of the <c>Nixery</c> section. The engine checks the settings at start.
     /// </summary>
     /// <exception cref="OptionsValidationException">The storage backend is unknown, or the demo package set is needed and missing.</exception>
     public static INixeryBuilder AddNixeryServer(this IServiceCollection services, IConfiguration configuration)
@@ -43,8 +43,13 @@ public static class ServerServices
                 // STORAGE_EMULATOR_HOST points at an emulator. The host's start checks the bucket and the credentials.
                 nixery.UseGcsStorage(section.GetSection("GcsStorage"));
                 break;
+            case "s3":
+                // Bucket from S3_BUCKET; AWS_REGION, AWS_ENDPOINT_URL_S3 (an S3-compatible store, path style) and
+                // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the SDK's credential chain. The start checks bucket and a write.
+                nixery.UseS3Storage(section.GetSection("S3Storage"));
+                break;
             default:
-                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem' or 'gcs', not '{backend}'");
+                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem', 'gcs' or 's3', not '{backend}'");
         }
         return nixery;
     }

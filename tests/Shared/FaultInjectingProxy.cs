@@ -37,8 +37,12 @@ internal sealed class FaultInjectingProxy : IAsyncDisposable
     /// <summary>How many faults are still waiting for a matching request.</summary>
     public int PendingFaults => _faults.Count;
 
-    /// <summary>Starts a proxy forwarding everything to <paramref name="upstream"/>.</summary>
-    public static async Task<FaultInjectingProxy> StartAsync(Uri upstream)
+    /// <summary>
+    /// Starts a proxy forwarding everything to <paramref name="upstream"/>. With <paramref name="preserveHost"/> the
+    /// upstream gets the client's <c>Host</c> (the proxy's address) instead of its own: S3's SigV4 signs the host, so a
+    /// signature made for the proxy's address only verifies when the upstream sees that address.
+    /// </summary>
+    public static async Task<FaultInjectingProxy> StartAsync(Uri upstream, bool preserveHost = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(options => options.Limits.MaxRequestBodySize = null).UseUrls("http://127.0.0.1:0");
@@ -80,7 +84,7 @@ internal sealed class FaultInjectingProxy : IAsyncDisposable
             }
             var forwarder = context.RequestServices.GetRequiredService<IHttpForwarder>();
             await forwarder.SendAsync(context, upstream.GetLeftPart(UriPartial.Authority), invoker, ForwarderRequestConfig.Empty,
-                new RawTargetTransformer(upstream, proxy.Endpoint));
+                new RawTargetTransformer(upstream, proxy.Endpoint, preserveHost));
         });
         await app.StartAsync();
         proxy = new FaultInjectingProxy(app, LoopbackServer.AddressOf(app));
@@ -92,13 +96,14 @@ internal sealed class FaultInjectingProxy : IAsyncDisposable
     /// an escaped <c>%2F</c> in an object name would reach the upstream as <c>/</c>), and points <c>Location</c> headers
     /// that name the upstream (e.g. a resumable upload's session URI) at the proxy, so that clients stay behind it.
     /// </summary>
-    private sealed class RawTargetTransformer(Uri upstream, Uri proxy) : HttpTransformer
+    private sealed class RawTargetTransformer(Uri upstream, Uri proxy, bool preserveHost) : HttpTransformer
     {
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             var raw = httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
             if (!string.IsNullOrEmpty(raw) && raw.StartsWith('/')) proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + raw);
+            if (preserveHost) proxyRequest.Headers.Host = httpContext.Request.Host.Value;
         }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
