@@ -61,11 +61,25 @@ public static class BackendServingBenchmark
                 // The emulator keeps only the first chunk of a resumable upload: one chunk holds the whole layer.
                 ["Nixery__GcsStorage__ChunkSize"] = (512 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
             };
+            await using var rgw = await RadosGatewayProcess.StartAsync(repository, "bench", cancellationToken);
+            Dictionary<string, string> S3(string name, string redirect) => new(Common(name))
+            {
+                ["NIXERY_STORAGE_BACKEND"] = "s3",
+                ["S3_BUCKET"] = "bench",
+                ["Nixery__S3Storage__Prefix"] = name + "/",
+                ["AWS_ENDPOINT_URL_S3"] = rgw.Endpoint.ToString(),
+                ["AWS_REGION"] = "us-east-1",
+                ["AWS_ACCESS_KEY_ID"] = RadosGatewayProcess.AccessKey,
+                ["AWS_SECRET_ACCESS_KEY"] = RadosGatewayProcess.SecretKey,
+                ["Nixery__S3Storage__Redirect"] = redirect,
+            };
             var targets = new List<Target>
             {
                 new("filesystem", "streamed", new(Common("fs")) { ["STORAGE_PATH"] = Path.Combine(work, "fs-storage") }),
                 new("gcs", "streamed", Gcs("gcs-streamed", "None")),
                 new("gcs", "redirect", Gcs("gcs-redirect", "SignedUrl")),
+                new("s3", "streamed", S3("s3-streamed", "None")),
+                new("s3", "redirect", S3("s3-redirect", "PresignedUrl")),
             };
 
             const string image = PayloadPackageSet.Package;
