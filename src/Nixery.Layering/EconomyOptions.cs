@@ -8,4 +8,20 @@ public sealed class EconomyOptions
 
     /// <summary>A path at least this big (bytes) heads a layer.</summary>
     public long BigPathThreshold { get; set; } = 50L * 1000 * 1000;
+
+    /// <summary>
+    /// From this layer budget on, the popularity threshold is <see cref="PopularThreshold"/> divided by
+    /// <see cref="LargeBudgetThresholdDivisor"/> (rounded up): a large budget has room for more, finer layers, which more
+    /// images share by digest; a small one would merge them into its top layer.
+    /// </summary>
+    public int LargeBudget { get; set; } = 64;
+
+    /// <summary>What <see cref="PopularThreshold"/> is divided by at budgets of at least <see cref="LargeBudget"/>; 1 keeps it.</summary>
+    public int LargeBudgetThresholdDivisor { get; set; } = 3;
+
+    /// <summary>
+    /// Layers are stacked by (inherited popularity + 1) to this power × bytes, highest lowest; 0 stacks by bytes
+    /// alone, higher values put the layers most images hold lower (what clients reusing layers by chain need).
+    /// </summary>
+    public double StackingExponent { get; set; } = 1;
 }

@@ -12,20 +12,21 @@ namespace Nixery.Layering;
 /// <remarks>
 /// <para>
 /// Heads: the requested paths, paths referred to by at least <see cref="EconomyOptions.PopularThreshold"/>
-/// store paths of the package set, and paths of at least <see cref="EconomyOptions.BigPathThreshold"/> bytes.
+/// store paths of the package set (a third of that at budgets of at least <see cref="EconomyOptions.LargeBudget"/>,
+/// which have room for the finer layers), and paths of at least <see cref="EconomyOptions.BigPathThreshold"/> bytes.
 /// Every other path joins the best-ranked head that reaches it without passing another head. Ranking is
 /// global: popularity, then size, then path, so a shared path goes to the same head in every image that
 /// holds both (a dominator tree instead makes shared paths layers of their own, which then get merged).
 /// </para>
 /// <para>
 /// Over budget, the layers worth least, (popularity + 1) × bytes, share the top layer. Layers are stacked by
-/// sqrt(inherited popularity + 1) × bytes, highest lowest, where a path's inherited popularity is the highest
+/// (inherited popularity + 1) × bytes (the power is <see cref="EconomyOptions.StackingExponent"/>), highest lowest, where a path's inherited popularity is the highest
 /// popularity of itself and of the paths in the closure that refer to it, transitively (a library that a
 /// popular library pulls in is in at least as many images). Heavy layers that many images hold come first,
 /// so that images share long, heavy prefixes of layers (what clients that reuse layers by chain, such as
 /// docker's classic store, need); by an exchange argument on the expected bytes above the first layer a client
-/// lacks, layers should be stacked by bytes × the odds that a client already holds them, for which the square
-/// root of the inherited popularity stands in. The threshold and the stacking key were chosen on fleet seeds
+/// lacks, layers should be stacked by bytes × the odds that a client already holds them, for which the
+/// inherited popularity stands in. The thresholds and the stacking key were chosen on fleet seeds
 /// 1–3 of the Debian workload of docs/layer-economy.md and evaluated on seeds 4–8, which played no part in the choice.
 /// Cycles are contracted first; a cycle's paths stay together.
 /// </para>
@@ -37,6 +38,9 @@ public sealed class EconomyStrategy : ILayerStrategy
 
     private readonly int _popularThreshold;
     private readonly long _bigPathThreshold;
+    private readonly int _largeBudget;
+    private readonly int _largeBudgetThreshold;
+    private readonly double _stackingExponent;
 
     /// <summary>Creates the strategy with the default thresholds.</summary>
     public EconomyStrategy()
@@ -56,8 +60,23 @@ public sealed class EconomyStrategy : ILayerStrategy
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.PopularThreshold, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.BigPathThreshold, nameof(options));
+        if (options.LargeBudgetThresholdDivisor < 1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.LargeBudgetThresholdDivisor, "EconomyOptions.LargeBudgetThresholdDivisor must be at least 1.");
+        }
+
+        if (!double.IsFinite(options.StackingExponent) || options.StackingExponent < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.StackingExponent, "EconomyOptions.StackingExponent must be a finite number of at least 0.");
+        }
+
         _popularThreshold = options.PopularThreshold;
         _bigPathThreshold = options.BigPathThreshold;
+        _largeBudget = options.LargeBudget;
+        _largeBudgetThreshold = (int)(((long)options.PopularThreshold + options.LargeBudgetThresholdDivisor - 1) / options.LargeBudgetThresholdDivisor);
+        _stackingExponent = options.StackingExponent;
     }
 
     /// <inheritdoc />
@@ -106,36 +125,12 @@ public sealed class EconomyStrategy : ILayerStrategy
             : sizes[a] != sizes[b] ? sizes[b].CompareTo(sizes[a])
             : first[a].CompareTo(first[b]);
 
-        var head = new bool[count];
-        var owner = new int[count];
+        // The budget is the same for every image a server builds, so a threshold chosen by budget keeps layers alike
+        // across images; a large budget has room for the finer layers of a lower threshold.
+        var threshold = context.Budget >= _largeBudget ? _largeBudgetThreshold : _popularThreshold;
+        var owner = Owners(dag, count, c => pinned[c] || popularity[c] >= threshold, Compare);
         var heads = new List<int>();
         var layerSize = new long[count];
-        for (var c = 0; c < count; c++)
-        {
-            head[c] = pinned[c] || popularity[c] >= _popularThreshold;
-        }
-
-        // Referrers have higher numbers, so descending order settles every referrer first.
-        Array.Fill(owner, -1);
-        for (var c = count - 1; c >= 0; c--)
-        {
-            if (head[c] || owner[c] < 0)
-            {
-                owner[c] = c; // a head, or a path nothing in the closure refers to
-            }
-
-            var carried = owner[c];
-            foreach (var d in dag.Successors(c))
-            {
-                if (!head[d] && (owner[d] < 0 || Compare(carried, owner[d]) < 0))
-                {
-                    owner[d] = carried;
-                }
-            }
-        }
-
-        heads.Clear();
-        Array.Clear(layerSize);
         for (var c = 0; c < count; c++)
         {
             layerSize[owner[c]] += sizes[c];
@@ -164,13 +159,13 @@ public sealed class EconomyStrategy : ILayerStrategy
         }
 
         var kept = heads.Where(h => !inTail[h]).ToList();
-        // Stacking order: sqrt(inherited popularity + 1) x bytes, highest lowest (ties: smaller first path). A path is in
+        // Stacking order: (inherited popularity + 1)^StackingExponent x bytes, highest lowest (ties: smaller first path). A path is in
         // every image that holds a path referring to it, so it is at least as common as its most popular referrer.
         var inherited = InheritedPopularity(dag, popularity);
         var weight = new double[count];
         foreach (var h in kept)
         {
-            weight[h] = Math.Sqrt(inherited[h] + 1.0) * layerSize[h];
+            weight[h] = Math.Pow(inherited[h] + 1.0, _stackingExponent) * layerSize[h];
         }
 
         kept.Sort((a, b) => weight[a] != weight[b] ? weight[b].CompareTo(weight[a]) : first[a].CompareTo(first[b]));
@@ -195,6 +190,36 @@ public sealed class EconomyStrategy : ILayerStrategy
         }
 
         return LayerPlans.FromAssignment(paths, layerOf, kept.Count + 1);
+    }
+
+    /// <summary>
+    /// Each component's owner: itself when it is a head or nothing in the closure refers to it, otherwise the
+    /// best-ranked (<paramref name="compare"/> &lt; 0) owner among its referrers, so the best head that reaches it
+    /// without passing another head.
+    /// </summary>
+    private static int[] Owners(Digraph dag, int count, Func<int, bool> isHead, Comparison<int> compare)
+    {
+        var owner = new int[count];
+        Array.Fill(owner, -1);
+        // Referrers have higher numbers, so descending order settles every referrer first.
+        for (var c = count - 1; c >= 0; c--)
+        {
+            if (owner[c] < 0 || isHead(c))
+            {
+                owner[c] = c;
+            }
+
+            var carried = owner[c];
+            foreach (var d in dag.Successors(c))
+            {
+                if (!isHead(d) && (owner[d] < 0 || compare(carried, owner[d]) < 0))
+                {
+                    owner[d] = carried;
+                }
+            }
+        }
+
+        return owner;
     }
 
     /// <summary>

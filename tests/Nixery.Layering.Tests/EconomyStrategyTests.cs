@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Layering;
 using static Nixery.Layering.Tests.StorePaths;
@@ -47,15 +50,75 @@ public class EconomyStrategyTests
     public void Plan_StacksALibraryThatAPopularLibraryPullsInAsCommonAsThatLibrary_NotByItsOwnFewReferrers()
     {
         // big (popularity 61: a head) is pulled in by base (popularity 5000); app is requested (popularity 0).
-        // By its own popularity big would weigh sqrt(62) x 40 = 315, less than app's sqrt(1) x 500; inherited from base it
-        // weighs sqrt(5001) x 40 = 2829 and goes lowest, then app (500), then base (sqrt(5001) x 1 = 71).
+        // By its own popularity big would weigh 62 x 40 = 2480, less than base's 5001 x 1; inherited from base it
+        // weighs 5001 x 40 and goes lowest, then base (5001), then app (1 x 500).
         string Base = Of('a', "base"), Big = Of('b', "big"), App = Of('c', "app");
         var counts = new Popularity([new("base", 5000), new("big", 61)]);
         var graph = new RuntimeGraph([Path(Base, 1, Big), Path(Big, 40), Path(App, 500, Base)], [App]);
 
         var plan = new EconomyStrategy().Plan(graph, new LayeringContext(94, counts));
 
-        Assert.Equal([[Big], [App], [Base]], plan.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+        Assert.Equal([[Big], [Base], [App]], plan.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+    }
+
+    [Fact]
+    public void Plan_WithStackingExponentZero_StacksByBytesAlone()
+    {
+        string Base = Of('a', "base"), Big = Of('b', "big"), App = Of('c', "app");
+        var counts = new Popularity([new("base", 5000), new("big", 61)]);
+        var graph = new RuntimeGraph([Path(Base, 1, Big), Path(Big, 40), Path(App, 500, Base)], [App]);
+
+        var plan = new EconomyStrategy(new EconomyOptions { StackingExponent = 0 }).Plan(graph, new LayeringContext(94, counts));
+
+        Assert.Equal([[App], [Big], [Base]], plan.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+    }
+
+    [Fact]
+    public void Plan_AtALargeBudget_GivesPathsAboveAThirdOfThePopularThresholdALayer_AtASmallOneOnlyAbovePopularThreshold()
+    {
+        // mid (popularity 30) is below the threshold of 60 but above 60 / 3 = 20: its own layer from budget 64 on.
+        string Libc = Of('a', "libc"), Mid = Of('b', "mid"), App = Of('c', "app");
+        var counts = new Popularity([new("libc", 5000), new("mid", 30)]);
+        var graph = new RuntimeGraph([Path(Libc, 100), Path(Mid, 10, Libc), Path(App, 20, Mid)], [App]);
+        var strategy = new EconomyStrategy();
+
+        var large = strategy.Plan(graph, new LayeringContext(64, counts));
+        var small = strategy.Plan(graph, new LayeringContext(63, counts));
+        var undivided = new EconomyStrategy(new EconomyOptions { LargeBudgetThresholdDivisor = 1 }).Plan(graph, new LayeringContext(94, counts));
+
+        Assert.Contains(large.Layers, l => l.StorePaths.SequenceEqual([Mid]));
+        Assert.Contains(small.Layers, l => l.StorePaths.SequenceEqual(new[] { App, Mid }.Order(StringComparer.Ordinal)));
+        Assert.Equal(small.Layers.Select(l => l.StorePaths.ToArray()), undivided.Layers.Select(l => l.StorePaths.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(0, 1.0)]
+    [InlineData(-2, 1.0)]
+    [InlineData(3, -0.5)]
+    [InlineData(3, double.NaN)]
+    [InlineData(3, double.PositiveInfinity)]
+    public void Constructor_RejectsADivisorBelowOneOrAStackingExponentThatIsNegativeOrNotFinite(int divisor, double exponent)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new EconomyStrategy(new EconomyOptions { LargeBudgetThresholdDivisor = divisor, StackingExponent = exponent }));
+        Assert.Contains(divisor < 1 ? "LargeBudgetThresholdDivisor" : "StackingExponent", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_BindFromTheStrategysConfigurationSection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([
+            new("Nixery:Layering:economy:LargeBudget", "50"),
+            new("Nixery:Layering:economy:LargeBudgetThresholdDivisor", "4"),
+            new("Nixery:Layering:economy:StackingExponent", "0.5"),
+        ]).Build();
+        var services = new ServiceCollection();
+        services.AddNixery(configuration.GetSection("Nixery"));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<EconomyOptions>>().Value;
+
+        Assert.Equal((50, 4, 0.5), (options.LargeBudget, options.LargeBudgetThresholdDivisor, options.StackingExponent));
     }
 
     [Fact]
