@@ -89,7 +89,7 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
             var properties = await PropertiesAsync(blob, cancellationToken).ConfigureAwait(false);
             return properties is null ? null : new StorageReadResult(new MemoryStream([], writable: false), properties.ContentLength);
         }
-        if (!IsWhole(result.Details.CopyStatus))
+        if (!IsWhole(result.Details.CopyId, result.Details.CopyStatus))
         {
             await result.Content.DisposeAsync().ConfigureAwait(false);
             result.Dispose();
@@ -142,7 +142,7 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
             foreach (var item in page.Values)
             {
                 var key = item.Name[Prefix.Length..];
-                if (key.StartsWith(StagingFolder, StringComparison.Ordinal) || !IsWhole(item.Properties.CopyStatus)) continue;
+                if (key.StartsWith(StagingFolder, StringComparison.Ordinal) || !IsWhole(item.Properties.CopyId, item.Properties.CopyStatus)) continue;
                 yield return new StoredObject(key, item.Properties.ContentLength ?? 0, item.Properties.LastModified);
             }
         }
@@ -248,7 +248,7 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ContentType },
             // One Put Blob, never the SDK's own staged blocks: readers see the old blob or the new one.
-            TransferOptions = new global::Azure.Storage.StorageTransferOptions { InitialTransferSize = Math.Max(content.Length, 1), MaximumTransferSize = Math.Max(content.Length, 1) },
+            TransferOptions = new global::Azure.Storage.StorageTransferOptions { InitialTransferSize = content.Length + 1L, MaximumTransferSize = content.Length + 1L },
             Conditions = createOnly ? new BlobRequestConditions { IfNoneMatch = ETag.All } : null,
         };
         try
@@ -269,7 +269,7 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
         try
         {
             var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            return IsWhole(properties.CopyStatus) ? properties : null;
+            return IsWhole(properties.CopyId, properties.CopyStatus) ? properties : null;
         }
         catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
         {
@@ -293,7 +293,7 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
     internal string StagingName(Guid id) => Prefix + StagingFolder + id.ToString("N");
 
     /// <summary>A blob made by a copy is whole only once the copy succeeded; one made by a put has no copy status.</summary>
-    internal static bool IsWhole(CopyStatus? status) => status is null or CopyStatus.Success;
+    internal static bool IsWhole(string? copyId, CopyStatus? status) => string.IsNullOrEmpty(copyId) || status == CopyStatus.Success;
 
     /// <summary>A create-only write found a blob: 409 BlobAlreadyExists (Put Blob, Put Block List, Copy) or 412.</summary>
     internal static bool IsAlreadyThere(RequestFailedException e) =>

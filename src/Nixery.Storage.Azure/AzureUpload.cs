@@ -85,7 +85,7 @@ internal sealed partial class AzureUpload(AzureBlobStorage storage, ILogger logg
             return;
         }
         var properties = (await destination.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-        if (AzureBlobStorage.IsWhole(properties.CopyStatus)) return;
+        if (AzureBlobStorage.IsWhole(properties.CopyId, properties.CopyStatus)) return;
         // A failed or aborted copy must not stay under a digest name: later commits would keep it.
         await destination.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         throw new AzureStorageException("Copy Blob", name, $"the copy from {StagingName} ended {properties.CopyStatus}: {properties.CopyStatusDescription}");
