@@ -213,10 +213,13 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
             throw new AzureStartupException(AzureStartupProblem.ContainerNotFound,
                 $"{where} does not exist (AzureStorage:ContainerName, AZURE_STORAGE_CONTAINER in the standalone server): create it, e.g. az storage container create --name {_options.ContainerName}", e);
         }
-        catch (RequestFailedException e) when (e.ErrorCode is "AuthenticationFailed" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation")
+        // A key has no roles, so a key refused is a wrong key (Azure: AuthenticationFailed; measured on Azurite:
+        // AuthorizationFailure), or a network rule that turns this client away.
+        catch (RequestFailedException e) when (e.ErrorCode is "AuthenticationFailed" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation"
+            || (e.Status == 403 && _clients.Value.Credential is null && e.ErrorCode != "AuthorizationPermissionMismatch"))
         {
             throw new AzureStartupException(AzureStartupProblem.Credentials,
-                $"{where} did not accept {credentials} ({e.ErrorCode}): check the key in AzureStorage:ConnectionString (AZURE_STORAGE_CONNECTION_STRING) or AzureStorage:AccountKey, or the Entra ID identity", e);
+                $"{where} did not accept {credentials} ({e.ErrorCode}): check the key in AzureStorage:ConnectionString (AZURE_STORAGE_CONNECTION_STRING) or AzureStorage:AccountKey (AZURE_STORAGE_KEY), the Entra ID identity, or the account's network rules", e);
         }
         catch (RequestFailedException e) when (e.Status is 401 or 403)
         {

@@ -32,12 +32,16 @@ internal static class Stores
         return names;
     }
 
-    /// <summary>Blobs with uncommitted blocks only (what an upload cut short leaves), listed by Azure's uncommitted state.</summary>
+    /// <summary>
+    /// Blobs that have uncommitted blocks and nothing committed (what an upload cut short leaves): the listing with
+    /// uncommitted blobs, less the committed ones.
+    /// </summary>
     public static async Task<List<string>> UncommittedAsync(Azurite azurite, string container)
     {
+        var committed = (await NamesAsync(azurite, container)).ToHashSet(StringComparer.Ordinal);
         var names = new List<string>();
         await foreach (var item in Container(azurite, container).GetBlobsAsync(new GetBlobsOptions { States = BlobStates.Uncommitted }))
-            names.Add(item.Name);
+            if (!committed.Contains(item.Name)) names.Add(item.Name);
         return names;
     }
 
