@@ -21,6 +21,13 @@ public static class EnvironmentSettings
         ("NIXERY_STORAGE_BACKEND", "Nixery:StorageBackend"),
         ("STORAGE_PATH", "Nixery:FileSystemStorage:Path"),
         ("GCS_BUCKET", "Nixery:GcsStorage:Bucket"),
+        // Azure: the container, and a connection string or the account (URL or name, with a key or else
+        // DefaultAzureCredential, which reads AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE itself).
+        ("AZURE_STORAGE_CONTAINER", "Nixery:AzureStorage:ContainerName"),
+        ("AZURE_STORAGE_CONNECTION_STRING", "Nixery:AzureStorage:ConnectionString"),
+        ("AZURE_STORAGE_ACCOUNT_URL", "Nixery:AzureStorage:AccountUrl"),
+        ("AZURE_STORAGE_ACCOUNT", "Nixery:AzureStorage:AccountName"),
+        ("AZURE_STORAGE_KEY", "Nixery:AzureStorage:AccountKey"),
         ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
         ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
         ("NIXERY_LAYER_STRATEGY", "Nixery:LayerStrategy"),

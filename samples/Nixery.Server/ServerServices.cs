@@ -12,8 +12,8 @@ public static class ServerServices
 {
     /// <summary>
     /// Adds the engine with the package source of <c>Nixery:PackageSource:Repository|Channel|Path</c> (else the demo
-    /// package set), the storage backend of <c>Nixery:StorageBackend</c> (<c>filesystem</c>, or <c>gcs</c> with
-    /// <c>Nixery:GcsStorage</c>), and the rest of the <c>Nixery</c> section. The engine checks the settings at start.
+    /// package set), the storage backend of <c>Nixery:StorageBackend</c> (<c>filesystem</c>, <c>gcs</c> with
+    /// <c>Nixery:GcsStorage</c>, or <c>azure</c> with <c>Nixery:AzureStorage</c>), and the rest of the <c>Nixery</c> section. The engine checks the settings at start.
     /// </summary>
     /// <exception cref="OptionsValidationException">The storage backend is unknown, or the demo package set is needed and missing.</exception>
     public static INixeryBuilder AddNixeryServer(this IServiceCollection services, IConfiguration configuration)
@@ -43,8 +43,13 @@ public static class ServerServices
                 // STORAGE_EMULATOR_HOST points at an emulator. The host's start checks the bucket and the credentials.
                 nixery.UseGcsStorage(section.GetSection("GcsStorage"));
                 break;
+            case "azure":
+                // Container from AZURE_STORAGE_CONTAINER; AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT_URL
+                // (or AZURE_STORAGE_ACCOUNT) with AZURE_STORAGE_KEY or else DefaultAzureCredential. The start checks a write.
+                nixery.UseAzureBlobStorage(section.GetSection("AzureStorage"));
+                break;
             default:
-                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem' or 'gcs', not '{backend}'");
+                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem', 'gcs' or 'azure', not '{backend}'");
         }
         return nixery;
     }
