@@ -41,13 +41,13 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
     {
     }
 
-    /// <summary>For tests: a backend on a given service client (null: made from the options).</summary>
-    internal AzureBlobStorage(AzureBlobStorageOptions options, BlobServiceClient? client, ILogger<AzureBlobStorage> logger)
+    /// <summary>For tests: a backend on a given service client (null: made from the options) and the Entra ID credential it uses.</summary>
+    internal AzureBlobStorage(AzureBlobStorageOptions options, BlobServiceClient? client, ILogger<AzureBlobStorage> logger, TokenCredential? credential = null)
     {
         _options = options;
         _logger = logger;
         Prefix = NormalisePrefix(options.Prefix);
-        _clients = new(() => client is null ? AzureClientFactory.Create(options) : (client, null));
+        _clients = new(() => client is null ? AzureClientFactory.Create(options) : (client, credential));
     }
 
     /// <summary>The folder of the container everything goes under ("" or ending in '/').</summary>

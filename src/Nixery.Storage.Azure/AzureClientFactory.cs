@@ -11,6 +11,19 @@ internal static class AzureClientFactory
     /// <summary>The client, and the Entra ID credential it uses (null when it signs with an account key).</summary>
     public static (BlobServiceClient Client, TokenCredential? Credential) Create(AzureBlobStorageOptions options)
     {
+        var clientOptions = ClientOptions(options);
+
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString)) return (new BlobServiceClient(options.ConnectionString, clientOptions), null);
+        var url = ServiceUrl(options);
+        if (!string.IsNullOrEmpty(options.AccountKey))
+            return (new BlobServiceClient(url, new StorageSharedKeyCredential(AccountNameOf(options, url), options.AccountKey), clientOptions), null);
+        var credential = new DefaultAzureCredential();
+        return (new BlobServiceClient(url, credential, clientOptions), credential);
+    }
+
+    /// <summary>The SDK's client settings: retries, timeouts, MD5 on every upload.</summary>
+    public static BlobClientOptions ClientOptions(AzureBlobStorageOptions options)
+    {
         var clientOptions = new BlobClientOptions();
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.Mode = RetryMode.Exponential;
@@ -19,13 +32,7 @@ internal static class AzureClientFactory
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
         // Azure checks each block and put against its MD5, so bytes altered on the way are refused, not stored.
         clientOptions.TransferValidation.Upload.ChecksumAlgorithm = StorageChecksumAlgorithm.MD5;
-
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString)) return (new BlobServiceClient(options.ConnectionString, clientOptions), null);
-        var url = ServiceUrl(options);
-        if (!string.IsNullOrEmpty(options.AccountKey))
-            return (new BlobServiceClient(url, new StorageSharedKeyCredential(AccountNameOf(options, url), options.AccountKey), clientOptions), null);
-        var credential = new DefaultAzureCredential();
-        return (new BlobServiceClient(url, credential, clientOptions), credential);
+        return clientOptions;
     }
 
     /// <summary>The blob service's URL: <see cref="AzureBlobStorageOptions.AccountUrl"/>, else the public cloud's for the account.</summary>

@@ -12,7 +12,7 @@ namespace Nixery.Storage.Azure.Tests.Support;
 /// names). It checks Shared Key signatures and SAS signatures and honours <c>If-None-Match: *</c>. Fails, never skips,
 /// when node or the npm package is missing.
 /// </summary>
-public sealed class Azurite : IAsyncLifetime
+public class Azurite : IAsyncLifetime
 {
     /// <summary>Azurite's well-known development account.</summary>
     public const string AccountName = "devstoreaccount1";
@@ -27,14 +27,19 @@ public sealed class Azurite : IAsyncLifetime
 
     public static string Directory => Path.Combine(RepositoryRoot.Path, "tests", "Nixery.Storage.Azure.Tests", "emulator");
 
+    /// <summary>Extra arguments of Azurite, and the URL scheme it then speaks.</summary>
+    protected virtual Task<(IEnumerable<string> Arguments, string Scheme)> ModeAsync() => Task.FromResult<(IEnumerable<string>, string)>(([], "http"));
+
     public async Task InitializeAsync()
     {
+        var (extra, scheme) = await ModeAsync();
         var script = Path.Combine(Directory, "node_modules", "azurite", "dist", "src", "blob", "main.js");
         Assert.True(File.Exists(script), $"Azurite is not installed: run scripts/install-dependencies (it runs 'npm ci' in {Directory})");
         var port = FreePort();
         var start = new ProcessStartInfo("node") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { script, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--skipApiVersionCheck", "--inMemoryPersistence", "--silent" })
             start.ArgumentList.Add(argument);
+        foreach (var argument in extra) start.ArgumentList.Add(argument);
         try
         {
             _process = Process.Start(start)!;
@@ -64,10 +69,10 @@ public sealed class Azurite : IAsyncLifetime
                 Assert.Fail($"Azurite did not start on 127.0.0.1:{port}: {await output} {await errors}");
             }
         }
-        AccountUrl = new Uri($"http://127.0.0.1:{port}/{AccountName}");
+        AccountUrl = new Uri($"{scheme}://127.0.0.1:{port}/{AccountName}");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_process is null) return;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
