@@ -58,6 +58,18 @@ public sealed class StartupCheckTests(Azurite azurite)
         Assert.Contains("127.0.0.1:9", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_standalone_server_does_not_start_on_a_missing_container_and_names_it()
+    {
+        var failure = await Assert.ThrowsAsync<AzureStartupException>(async () =>
+        {
+            await using var registry = await EndToEnd.AzureRegistry.StartAsync(azurite.ConnectionString(), "no-such-container-for-the-server");
+        });
+        Assert.Equal(AzureStartupProblem.ContainerNotFound, failure.Problem);
+        Assert.Contains("container 'no-such-container-for-the-server'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("AZURE_STORAGE_CONTAINER", failure.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("AzureStorage:ContainerName=", "AzureStorage:ContainerName is required")]
     [InlineData("AzureStorage:ContainerName=Bad_Name", "AzureStorage:ContainerName 'Bad_Name' is not a container name")]
