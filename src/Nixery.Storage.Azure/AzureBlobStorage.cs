@@ -127,7 +127,17 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
             Resource = "b",
             Protocol = blob.Uri.Scheme == "https" ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
         };
-        var delegationKey = await DelegationKeyAsync(expiresOn, cancellationToken).ConfigureAwait(false);
+        UserDelegationKey delegationKey;
+        try
+        {
+            delegationKey = await DelegationKeyAsync(expiresOn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
+        {
+            // The pull still works: this blob is streamed through the registry (the start-up check names the missing role).
+            LogNoDelegationKey(e.Message);
+            return null;
+        }
         return new BlobUriBuilder(blob.Uri) { Sas = builder.ToSasQueryParameters(delegationKey, blob.AccountName) }.ToUri();
     }
 
@@ -338,6 +348,9 @@ public sealed partial class AzureBlobStorage : IStorageBackend, IStorageStat, IS
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Azure blob store ready: container {Container}, prefix '{Prefix}', endpoint {Endpoint}, credentials {CredentialSource}; blobs are {Serving}")]
     private partial void LogReady(string container, string prefix, string endpoint, string credentialSource, string serving);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No user delegation key for a SAS redirect ({Reason}); the blob is streamed through the registry")]
+    private partial void LogNoDelegationKey(string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{BlobName} was already stored; kept the existing blob")]
     private partial void LogAlreadyStored(string blobName);

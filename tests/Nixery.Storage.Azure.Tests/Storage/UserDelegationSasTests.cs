@@ -57,6 +57,15 @@ public sealed class UserDelegationSasTests(AzuriteWithOAuth azurite)
     }
 
     [Fact]
+    public async Task Without_a_delegation_key_a_blob_is_streamed_instead_of_redirected()
+    {
+        var name = await ContainerAsync();
+        await azurite.TokenStorage(name).PutAsync("records/s", "s"u8.ToArray(), replace: true, CancellationToken.None);
+        var refused = azurite.TokenStorage(name, new UnsignedTokenCredential(audience: "https://management.azure.com"));
+        Assert.Null(await refused.GetRedirectAsync("records/s", HttpMethod.Get, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_refused_token_is_named_as_a_credential_problem()
     {
         var name = await ContainerAsync();
