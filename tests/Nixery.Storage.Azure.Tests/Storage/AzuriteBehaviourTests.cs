@@ -15,7 +15,7 @@ namespace Nixery.Storage.Azure.Tests.Storage;
 public sealed class AzuriteBehaviourTests(Azurite azurite)
 {
     [Fact]
-    public async Task Azurite_refuses_a_create_only_put_and_block_list_commit_on_an_existing_blob()
+    public async Task Azurite_refuses_a_create_only_put_block_list_commit_and_copy_onto_an_existing_blob()
     {
         var container = Stores.Container(azurite, await azurite.CreateContainerAsync());
         await container.GetBlobClient("x").UploadAsync(BinaryData.FromString("first"));
@@ -27,6 +27,10 @@ public sealed class AzuriteBehaviourTests(Azurite azurite)
         var commit = await Assert.ThrowsAsync<RequestFailedException>(() =>
             block.CommitBlockListAsync(["YQ=="], new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }));
         Assert.True(AzureBlobStorage.IsAlreadyThere(commit), $"{commit.Status} {commit.ErrorCode}");
+        await container.GetBlobClient("y").UploadAsync(BinaryData.FromString("copied"));
+        var copy = await Assert.ThrowsAsync<RequestFailedException>(() => container.GetBlobClient("x").StartCopyFromUriAsync(container.GetBlobClient("y").Uri,
+            new BlobCopyFromUriOptions { DestinationConditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }));
+        Assert.True(AzureBlobStorage.IsAlreadyThere(copy), $"{copy.Status} {copy.ErrorCode}");
         Assert.Equal("first", (await container.GetBlobClient("x").DownloadContentAsync()).Value.Content.ToString());
     }
 
@@ -55,6 +59,29 @@ public sealed class AzuriteBehaviourTests(Azurite azurite)
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(writable)).StatusCode);
         using var put = await http.PutAsync(url, new ByteArrayContent("overwrite"u8.ToArray()) { Headers = { { "x-ms-blob-type", "BlockBlob" } } });
         Assert.Equal(HttpStatusCode.Forbidden, put.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_upload_whose_connection_is_cut_every_time_fails_and_leaves_nothing_under_its_digest()
+    {
+        var name = await azurite.CreateContainerAsync("cut");
+        await using var proxy = await Nixery.Testing.FaultInjectingProxy.StartAsync(new Uri(azurite.AccountUrl.GetLeftPart(UriPartial.Authority)));
+        proxy.CutRequestBody(request => request.Query["comp"] == "block", bytes: 8 * 1024, count: 1000);
+        var storage = new AzureBlobStorage(Stores.Options(azurite.ConnectionString(proxy.Endpoint), name, o =>
+        {
+            o.BlockSize = AzureBlobStorageOptions.MinimumBlockSize;
+            o.MaxRetries = 1;
+        }), null, Microsoft.Extensions.Logging.Abstractions.NullLogger<AzureBlobStorage>.Instance);
+        var content = Stores.RandomBytes(3 * AzureBlobStorageOptions.MinimumBlockSize, 5);
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var upload = await storage.BeginUploadAsync(CancellationToken.None);
+            await upload.WriteAsync(content, CancellationToken.None);
+            await upload.CommitAsync(StorageKeys.Blob(Digest.Of(content)), CancellationToken.None);
+        });
+        Assert.InRange(proxy.PendingFaults, 0, 998); // the first block and its retry were cut
+        Assert.Empty(await Stores.NamesAsync(azurite, name));
+        Assert.Null(await Stores.Storage(azurite, name).StatAsync(StorageKeys.Blob(Digest.Of(content)), CancellationToken.None));
     }
 
     [Fact]
