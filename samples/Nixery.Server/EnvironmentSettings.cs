@@ -29,6 +29,13 @@ public static class EnvironmentSettings
         ("AWS_ACCESS_KEY_ID", "Nixery:S3Storage:AccessKeyId"),
         ("AWS_SECRET_ACCESS_KEY", "Nixery:S3Storage:SecretAccessKey"),
         ("AWS_SESSION_TOKEN", "Nixery:S3Storage:SessionToken"),
+        // Azure: the container, and a connection string or the account (URL or name, with a key or else
+        // DefaultAzureCredential, which reads AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE itself).
+        ("AZURE_STORAGE_CONTAINER", "Nixery:AzureStorage:ContainerName"),
+        ("AZURE_STORAGE_CONNECTION_STRING", "Nixery:AzureStorage:ConnectionString"),
+        ("AZURE_STORAGE_ACCOUNT_URL", "Nixery:AzureStorage:AccountUrl"),
+        ("AZURE_STORAGE_ACCOUNT", "Nixery:AzureStorage:AccountName"),
+        ("AZURE_STORAGE_KEY", "Nixery:AzureStorage:AccountKey"),
         ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
         ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
         ("NIXERY_LAYER_STRATEGY", "Nixery:LayerStrategy"),

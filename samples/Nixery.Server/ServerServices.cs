@@ -13,7 +13,7 @@ public static class ServerServices
     /// <summary>
     /// Adds the engine with the package source of <c>Nixery:PackageSource:Repository|Channel|Path</c> (else the demo
     /// package set), the storage backend of <c>Nixery:StorageBackend</c> (<c>filesystem</c>, <c>gcs</c> with
-    /// <c>Nixery:GcsStorage</c>, or <c>s3</c> with <c>Nixery:S3Storage</c>), and the rest of the <c>Nixery</c> section. The engine checks the settings at start.
+    /// <c>Nixery:GcsStorage</c>, <c>s3</c> with <c>Nixery:S3Storage</c>, or <c>azure</c> with <c>Nixery:AzureStorage</c>), and the rest of the <c>Nixery</c> section. The engine checks the settings at start.
     /// </summary>
     /// <exception cref="OptionsValidationException">The storage backend is unknown, or the demo package set is needed and missing.</exception>
     public static INixeryBuilder AddNixeryServer(this IServiceCollection services, IConfiguration configuration)
@@ -48,8 +48,13 @@ public static class ServerServices
                 // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the SDK's credential chain. The start checks bucket and a write.
                 nixery.UseS3Storage(section.GetSection("S3Storage"));
                 break;
+            case "azure":
+                // Container from AZURE_STORAGE_CONTAINER; AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT_URL
+                // (or AZURE_STORAGE_ACCOUNT) with AZURE_STORAGE_KEY or else DefaultAzureCredential. The start checks a write.
+                nixery.UseAzureBlobStorage(section.GetSection("AzureStorage"));
+                break;
             default:
-                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem', 'gcs' or 's3', not '{backend}'");
+                throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem', 'gcs', 's3' or 'azure', not '{backend}'");
         }
         return nixery;
     }

@@ -28,7 +28,7 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "env", "NIXERY_PKGS_PATH=/nonexistent/nixery-packages", "Nixery:PackageSource:Path '/nonexistent/nixery-packages' is not a package set" },
         { "env", "NIXERY_STORAGE_BACKEND=gcs", "GcsStorage:Bucket is required" },
         { "env", "NIXERY_STORAGE_BACKEND=s3", "S3Storage:Bucket is required" },
-        { "env", "NIXERY_STORAGE_BACKEND=azure", "Nixery:StorageBackend must be 'filesystem', 'gcs' or 's3'" },
+        { "env", "NIXERY_STORAGE_BACKEND=azure", "AzureStorage:ContainerName is required" },
         { "env", "PORT=http", "Nixery:Port must be a TCP port number" },
         { "env", "NIX_POPULARITY_URL=/nonexistent/popularity.json", "Nixery:PopularityUrl must be an http(s) URL or an existing file" },
         { "env", "NIXERY_LAYER_STRATEGY=no-such-strategy", "Nixery:LayerStrategy names no registered layering strategy: 'no-such-strategy'" },
