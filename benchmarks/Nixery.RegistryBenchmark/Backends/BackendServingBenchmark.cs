@@ -73,6 +73,15 @@ public static class BackendServingBenchmark
                 ["AWS_SECRET_ACCESS_KEY"] = RadosGatewayProcess.SecretKey,
                 ["Nixery__S3Storage__Redirect"] = redirect,
             };
+            await using var azurite = await AzuriteProcess.StartAsync(repository, "bench", cancellationToken);
+            Dictionary<string, string> Azure(string name, string redirect) => new(Common(name))
+            {
+                ["NIXERY_STORAGE_BACKEND"] = "azure",
+                ["AZURE_STORAGE_CONTAINER"] = "bench",
+                ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString,
+                ["Nixery__AzureStorage__Prefix"] = name + "/",
+                ["Nixery__AzureStorage__Redirect"] = redirect,
+            };
             var targets = new List<Target>
             {
                 new("filesystem", "streamed", new(Common("fs")) { ["STORAGE_PATH"] = Path.Combine(work, "fs-storage") }),
@@ -80,6 +89,8 @@ public static class BackendServingBenchmark
                 new("gcs", "redirect", Gcs("gcs-redirect", "SignedUrl")),
                 new("s3", "streamed", S3("s3-streamed", "None")),
                 new("s3", "redirect", S3("s3-redirect", "PresignedUrl")),
+                new("azure", "streamed", Azure("azure-streamed", "None")),
+                new("azure", "redirect", Azure("azure-redirect", "Sas")),
             };
 
             const string image = PayloadPackageSet.Package;
