@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Nixery.IntegrationTests.Nix;
+using Nixery.RegistryBenchmark.Backends;
 using Nixery.Testing;
 
 namespace Nixery.IntegrationTests.Packaging;
@@ -66,11 +65,10 @@ public sealed class NewWebAppFromReadmeTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(app, "appsettings.json"), json);
         await Dotnet(app, "build", "--configuration", "Release");
 
-        var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
+        var address = new Uri($"http://127.0.0.1:{StandaloneServerProcess.FreePort()}");
         var output = new StringBuilder();
-        using var server = Start(Path.Combine(app, "bin", "Release", "net10.0", "TeamTools.dll"), output, new Dictionary<string, string>
+        using var server = Start(Path.Combine(app, "bin", "Release", "net10.0", "TeamTools.dll"), address, output, new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = address.GetLeftPart(UriPartial.Authority),
             // The snippet's git repository does not exist: the demo package set stands in for it.
             ["Nixery__PackageSource__Repository"] = "",
             ["Nixery__PackageSource__Path"] = RepositoryRoot.DemoPackages,
@@ -111,10 +109,20 @@ public sealed class NewWebAppFromReadmeTests : IDisposable
         Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await error}");
     }
 
-    /// <summary>Starts the app with its output collected as it comes, so that it never blocks on a full pipe.</summary>
-    private static Process Start(string assembly, StringBuilder output, IDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the app as its user would, from its own directory: its content root is the working directory, so started
+    /// from the test's it read the test's appsettings.json (a sample's, with its own <c>Urls</c>) instead of the
+    /// README's. The address goes on the command line, which beats every other source of <c>urls</c>. The output is
+    /// collected as it comes, so that the app never blocks on a full pipe.
+    /// </summary>
+    private static Process Start(string assembly, Uri address, StringBuilder output, IDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [assembly]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", address.GetLeftPart(UriPartial.Authority)])
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
         DataReceivedEventHandler collect = (_, line) => { lock (output) output.AppendLine(line.Data); };
@@ -152,12 +160,5 @@ public sealed class NewWebAppFromReadmeTests : IDisposable
         string seen;
         lock (output) seen = output.ToString();
         throw new Xunit.Sdk.XunitException($"the app {state}:\n{seen}");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
