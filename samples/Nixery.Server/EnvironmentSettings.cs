@@ -31,6 +31,8 @@ public static class EnvironmentSettings
         ("AWS_SESSION_TOKEN", "Nixery:S3Storage:SessionToken"),
         // Azure: the container, and a connection string or the account (URL or name, with a key or else
         // DefaultAzureCredential, which reads AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE itself).
+        // Build coordination across replicas: a StackExchange.Redis configuration string such as "redis:6379".
+        ("NIXERY_REDIS", "Nixery:Redis:Configuration"),
         ("AZURE_STORAGE_CONTAINER", "Nixery:AzureStorage:ContainerName"),
         ("AZURE_STORAGE_CONNECTION_STRING", "Nixery:AzureStorage:ConnectionString"),
         ("AZURE_STORAGE_ACCOUNT_URL", "Nixery:AzureStorage:AccountUrl"),

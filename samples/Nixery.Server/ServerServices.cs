@@ -13,7 +13,9 @@ public static class ServerServices
     /// <summary>
     /// Adds the engine with the package source of <c>Nixery:PackageSource:Repository|Channel|Path</c> (else the demo
     /// package set), the storage backend of <c>Nixery:StorageBackend</c> (<c>filesystem</c>, <c>gcs</c> with
-    /// <c>Nixery:GcsStorage</c>, <c>s3</c> with <c>Nixery:S3Storage</c>, or <c>azure</c> with <c>Nixery:AzureStorage</c>), and the rest of the <c>Nixery</c> section. The engine checks the settings at start.
+    /// <c>Nixery:GcsStorage</c>, <c>s3</c> with <c>Nixery:S3Storage</c>, or <c>azure</c> with <c>Nixery:AzureStorage</c>), builds
+    /// coordinated across replicas by Redis when <c>Nixery:Redis:Configuration</c> is set, and the rest of the
+    /// <c>Nixery</c> section. The engine checks the settings at start.
     /// </summary>
     /// <exception cref="OptionsValidationException">The storage backend is unknown, or the demo package set is needed and missing.</exception>
     public static INixeryBuilder AddNixeryServer(this IServiceCollection services, IConfiguration configuration)
@@ -56,6 +58,9 @@ public static class ServerServices
             default:
                 throw Invalid<NixeryOptions>($"Nixery:StorageBackend must be 'filesystem', 'gcs', 's3' or 'azure', not '{backend}'");
         }
+
+        // Replicas on one store: one build per image in the cluster (NIXERY_REDIS or Nixery:Redis:Configuration).
+        if (!string.IsNullOrEmpty(section["Redis:Configuration"])) nixery.UseRedisBuildCoordination(section.GetSection("Redis"));
         return nixery;
     }
 

@@ -85,6 +85,14 @@ public sealed class StandaloneServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the server and everything it started (its Nix calls) with SIGKILL, as a node that dies does.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>A free TCP port on loopback.</summary>
     public static int FreePort()
     {
@@ -95,11 +103,7 @@ public sealed class StandaloneServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillAsync();
         _process.Dispose();
     }
 }

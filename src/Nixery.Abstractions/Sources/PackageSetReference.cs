@@ -24,10 +24,15 @@ public sealed record PackageSetReference(string Expression, IReadOnlyDictionary<
     /// The cache key of an image built from this set: package set, architecture and packages.
     /// Null when the set is not pinned, because the same name may then build a different image tomorrow.
     /// </summary>
-    public string? CacheKey(ImageRequest request)
+    public string? CacheKey(ImageRequest request) => IsPinned ? BuildKey(request) : null;
+
+    /// <summary>
+    /// The key that one build of this image holds while it runs (<see cref="Building.IBuildCoordinator"/>), pinned or
+    /// not: a SHA-256 in hex of package set, architecture and packages, so <c>git/htop</c> and <c>htop/git</c> share it.
+    /// </summary>
+    public string BuildKey(ImageRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!IsPinned) return null;
         var text = $"{Identity}\n{request.Architecture.NixSystem}\n{string.Join('\n', request.Packages)}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }

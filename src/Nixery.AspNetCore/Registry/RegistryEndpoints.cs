@@ -133,6 +133,11 @@ internal sealed partial class RegistryEndpoints(
         {
             return (RegistryError.TooManyBuilds(refused), "too-many-builds", null);
         }
+        catch (BuildCoordinationException unavailable)
+        {
+            LogCoordinatorUnavailable(unavailable, name, reference);
+            return (RegistryError.CoordinatorUnavailable(unavailable), "coordinator-unavailable", null);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
@@ -313,6 +318,9 @@ internal sealed partial class RegistryEndpoints(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tags of {Image} could not be listed from {PackageSource}; answering only latest")]
     private partial void LogTagListFailed(Exception exception, string image, string packageSource);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Manifest {Image}:{Reference}: the build coordinator cannot be reached")]
+    private partial void LogCoordinatorUnavailable(Exception exception, string image, string reference);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Manifest {Image}:{Reference} failed unexpectedly")]
     private partial void LogUnexpected(Exception exception, string image, string reference);

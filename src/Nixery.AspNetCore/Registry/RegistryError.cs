@@ -89,6 +89,15 @@ internal sealed record RegistryError(int StatusCode, string Code, string Message
             },
         };
 
+    public static RegistryError CoordinatorUnavailable(BuildCoordinationException unavailable) =>
+        new(StatusCodes.Status503ServiceUnavailable, RegistryErrorCodes.Unavailable, unavailable.Message)
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["Retry-After"] = Math.Max(1, (long)Math.Ceiling(unavailable.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+
     public static RegistryError Unsupported(string method) =>
         new(StatusCodes.Status405MethodNotAllowed, RegistryErrorCodes.Unsupported,
             $"this registry builds images on demand and only serves pulls; {method} is not supported")

@@ -13,6 +13,9 @@ internal static class RegistryErrorCodes
     public const string Unsupported = "UNSUPPORTED";
     public const string TooManyRequests = "TOOMANYREQUESTS";
 
+    /// <summary>Not in the OCI list, but in Docker's registry: the service is down for a while (503).</summary>
+    public const string Unavailable = "UNAVAILABLE";
+
     /// <summary>Not in the OCI list, but in Docker's registry and printed by its clients: anything else.</summary>
     public const string Unknown = "UNKNOWN";
 }

@@ -26,8 +26,10 @@ internal sealed partial class ImageBuilder(
     IBlobStore store,
     PopularityLoader popularity,
     BuildGate gate,
+    IBuildCoordinator coordinator,
     BuildFailureLog failures,
     IOptions<NixeryOptions> options,
+    IOptions<NixeryRegistryOptions> registryOptions,
     ILogger<ImageBuilder> logger,
     TimeProvider? time = null) : IImageBuilder
 {
@@ -42,17 +44,20 @@ internal sealed partial class ImageBuilder(
         var started = Stopwatch.GetTimestamp();
 
         var packageSet = packageSource.Resolve(request.Tag);
-        var cacheKey = packageSet.CacheKey(request);
-        if (cacheKey is not null)
+        var buildKey = packageSet.BuildKey(request);
+        if (await TryFindBuiltAsync(request, packageSet, buildKey, cancellationToken).ConfigureAwait(false) is { } cached)
         {
-            var (cached, unusable) = await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false);
-            if (cached is not null)
-            {
-                NixeryDiagnostics.ImagesServedFromCache.Add(1);
-                LogCacheHit(request.Name, request.Tag, cached.OciManifest.Digest.ToString());
-                return cached;
-            }
-            if (unusable is not null) LogCacheRecordUnusable(request.Name, request.Tag, cacheKey, unusable);
+            LogCacheHit(request.Name, request.Tag, cached.OciManifest.Digest.ToString());
+            return cached;
+        }
+
+        // One holder per image, here or (with a distributed coordinator) in the cluster; whoever held it before us may
+        // have stored the image meanwhile, so look again once it is ours.
+        await using var hold = (await coordinator.AcquireAsync(buildKey, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        if (await TryFindBuiltAsync(request, packageSet, buildKey, cancellationToken).ConfigureAwait(false) is { } built)
+        {
+            LogBuiltWhileWaiting(request.Name, request.Tag, built.OciManifest.Digest.ToString());
+            return built;
         }
 
         // Only real builds take a slot: cache hits above never wait behind them.
@@ -82,7 +87,8 @@ internal sealed partial class ImageBuilder(
         await using (closure.ConfigureAwait(false))
         {
             var image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
-            if (cacheKey is not null) await ImageCache.WriteAsync(store, cacheKey, image, cancellationToken).ConfigureAwait(false);
+            if (packageSet.CacheKey(request) is { } cacheKey) await ImageCache.WriteAsync(store, cacheKey, image, cancellationToken).ConfigureAwait(false);
+            else if (RecentLifetime > TimeSpan.Zero) await ImageCache.WriteRecentAsync(store, buildKey, image, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
             NixeryDiagnostics.ImagesBuilt.Add(1);
             RecordDuration(started, "built");
@@ -90,6 +96,24 @@ internal sealed partial class ImageBuilder(
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return image;
         }
+    }
+
+    private TimeSpan RecentLifetime => registryOptions.Value.RecentBuildLifetime;
+
+    /// <summary>
+    /// The image as stored by an earlier build: for good when the package set is pinned, else when it was built within
+    /// <see cref="NixeryRegistryOptions.RecentBuildLifetime"/>. A record that cannot be used is logged and ignored.
+    /// </summary>
+    private async Task<BuiltImage?> TryFindBuiltAsync(ImageRequest request, PackageSetReference packageSet, string buildKey, CancellationToken cancellationToken)
+    {
+        var cacheKey = packageSet.CacheKey(request);
+        if (cacheKey is null && RecentLifetime <= TimeSpan.Zero) return null;
+        var (image, unusable) = cacheKey is not null
+            ? await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false)
+            : await ImageCache.TryReadRecentAsync(store, buildKey, request, RecentLifetime, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (unusable is not null) LogCacheRecordUnusable(request.Name, request.Tag, cacheKey ?? buildKey, unusable);
+        if (image is not null) NixeryDiagnostics.ImagesServedFromCache.Add(1);
+        return image;
     }
 
     private static void RecordDuration(long started, string outcome) =>
@@ -131,6 +155,9 @@ internal sealed partial class ImageBuilder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Image {Image}:{Tag} served from cache as {ManifestDigest}")]
     private partial void LogCacheHit(string image, string tag, string manifestDigest);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image {Image}:{Tag} was built by another holder of its build while this request waited, as {ManifestDigest}")]
+    private partial void LogBuiltWhileWaiting(string image, string tag, string manifestDigest);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Image}:{Tag}: the cached image {CacheKey} cannot be used ({Problem}); building it again")]
     private partial void LogCacheRecordUnusable(string image, string tag, string cacheKey, string problem);

@@ -6,12 +6,15 @@ using Nixery.Abstractions.Storage;
 namespace Nixery.Core.Building;
 
 /// <summary>
-/// Remembers built images by cache key in the blob store's records, so an image from a pinned package set is built
-/// once, also across restarts and by every instance sharing the store.
+/// Remembers built images in the blob store's records, where every instance sharing the store finds them: by cache key
+/// for good when the package set is pinned (<c>images/</c>), and by build key with the time of the build when it is not
+/// (<c>recent/</c>), so that replicas waiting on another's build take its result while it is recent.
 /// </summary>
 internal static class ImageCache
 {
     private static string RecordName(string cacheKey) => $"images/{cacheKey}.json";
+
+    private static string RecentRecordName(string buildKey) => $"recent/{buildKey}.json";
 
     /// <summary>The cached image, or null on a miss or when the record cannot be used (then <c>Unusable</c> says why).</summary>
     public static async Task<(BuiltImage? Image, string? Unusable)> TryReadAsync(IBlobStore store, string cacheKey, ImageRequest request, CancellationToken cancellationToken)
@@ -27,6 +30,39 @@ internal static class ImageCache
         {
             return (null, $"it is not a cached image ({exception.Message})"); // written by an incompatible version: build again and overwrite
         }
+        return await CheckAsync(store, image, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static Task WriteAsync(IBlobStore store, string cacheKey, BuiltImage image, CancellationToken cancellationToken) =>
+        store.WriteRecordAsync(RecordName(cacheKey), JsonSerializer.SerializeToUtf8Bytes(image), cancellationToken);
+
+    /// <summary>
+    /// The image last built for <paramref name="buildKey"/> when that build finished less than <paramref name="lifetime"/>
+    /// before <paramref name="now"/> (by the building instance's clock), else null.
+    /// </summary>
+    public static async Task<(BuiltImage? Image, string? Unusable)> TryReadRecentAsync(
+        IBlobStore store, string buildKey, ImageRequest request, TimeSpan lifetime, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var record = await store.ReadRecordAsync(RecentRecordName(buildKey), cancellationToken).ConfigureAwait(false);
+        if (record is null) return (null, null);
+        RecentImage? recent;
+        try
+        {
+            recent = JsonSerializer.Deserialize<RecentImage>(record);
+        }
+        catch (JsonException exception)
+        {
+            return (null, $"it is not a recent image ({exception.Message})");
+        }
+        if (recent is null || now - recent.BuiltAt >= lifetime) return (null, null);
+        return await CheckAsync(store, recent.Image, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static Task WriteRecentAsync(IBlobStore store, string buildKey, BuiltImage image, DateTimeOffset builtAt, CancellationToken cancellationToken) =>
+        store.WriteRecordAsync(RecentRecordName(buildKey), JsonSerializer.SerializeToUtf8Bytes(new RecentImage(builtAt, image)), cancellationToken);
+
+    private static async Task<(BuiltImage? Image, string? Unusable)> CheckAsync(IBlobStore store, BuiltImage? image, ImageRequest request, CancellationToken cancellationToken)
+    {
         if (image?.OciManifest?.Content is null || image.DockerManifest?.Content is null) return (null, "it lacks the manifests");
         if (Digest.Of(image.OciManifest.Content) != image.OciManifest.Digest || Digest.Of(image.DockerManifest.Content) != image.DockerManifest.Digest)
             return (null, "its manifests do not hash to their digests");
@@ -40,6 +76,5 @@ internal static class ImageCache
         return (image with { Request = request }, null);
     }
 
-    public static Task WriteAsync(IBlobStore store, string cacheKey, BuiltImage image, CancellationToken cancellationToken) =>
-        store.WriteRecordAsync(RecordName(cacheKey), JsonSerializer.SerializeToUtf8Bytes(image), cancellationToken);
+    private sealed record RecentImage(DateTimeOffset BuiltAt, BuiltImage Image);
 }

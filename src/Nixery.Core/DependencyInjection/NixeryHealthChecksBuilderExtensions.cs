@@ -8,8 +8,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class NixeryHealthChecksBuilderExtensions
 {
     /// <summary>
-    /// Adds <c>nixery-nix</c> (Nix runs), <c>nixery-storage</c> (a record written and read back) and <c>nixery-disk</c>
-    /// (free disk under the Nix store and the file-system storage, <c>Nixery:Health:MinimumFreeBytes</c>), each tagged
+    /// Adds <c>nixery-nix</c> (Nix runs), <c>nixery-storage</c> (a record written and read back), <c>nixery-disk</c>
+    /// (free disk under the Nix store and the file-system storage, <c>Nixery:Health:MinimumFreeBytes</c>) and
+    /// <c>nixery-coordinator</c> (the build coordinator answers, e.g. Redis a PING), each tagged
     /// with <paramref name="tags"/> (e.g. <c>"ready"</c>, for a readiness endpoint that maps only those). Needs
     /// <c>AddNixery()</c>; Nix and storage results are reused for <c>Nixery:Health:CacheDuration</c>, so probes stay cheap.
     /// </summary>
@@ -25,6 +26,7 @@ public static class NixeryHealthChecksBuilderExtensions
         return builder
             .AddCheck<NixHealthCheck>("nixery-nix", HealthStatus.Unhealthy, tags)
             .AddCheck<StorageHealthCheck>("nixery-storage", HealthStatus.Unhealthy, tags)
-            .AddCheck<DiskSpaceHealthCheck>("nixery-disk", HealthStatus.Unhealthy, tags);
+            .AddCheck<DiskSpaceHealthCheck>("nixery-disk", HealthStatus.Unhealthy, tags)
+            .AddCheck<CoordinatorHealthCheck>("nixery-coordinator", HealthStatus.Unhealthy, tags);
     }
 }

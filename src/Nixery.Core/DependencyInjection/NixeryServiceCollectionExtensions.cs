@@ -72,6 +72,7 @@ public static class NixeryServiceCollectionExtensions
         services.AddNixClient();
         services.TryAddSingleton<LayerPacker>();
         services.TryAddSingleton<BuildGate>();
+        services.TryAddSingleton<IBuildCoordinator, InProcessBuildCoordinator>();
         services.TryAddSingleton<BuildFailureLog>();
         services.TryAddSingleton<PopularityLoader>();
         services.TryAddSingleton<LayerStrategyCatalog>();

@@ -50,7 +50,7 @@ public sealed class ObservabilityTests
         Assert.True(ready.StatusCode == HttpStatusCode.OK, body);
         using var json = JsonDocument.Parse(body);
         var checks = json.RootElement.GetProperty("checks");
-        foreach (var name in new[] { "nixery-nix", "nixery-storage", "nixery-disk" })
+        foreach (var name in new[] { "nixery-nix", "nixery-storage", "nixery-disk", "nixery-coordinator" })
             Assert.Equal("Healthy", checks.GetProperty(name).GetProperty("status").GetString());
         Assert.Contains("nix-store", checks.GetProperty("nixery-nix").GetProperty("description").GetString(), StringComparison.OrdinalIgnoreCase);
     }

@@ -35,7 +35,7 @@ public class Azurite : IAsyncLifetime
         var (extra, scheme) = await ModeAsync();
         var script = Path.Combine(Directory, "node_modules", "azurite", "dist", "src", "blob", "main.js");
         Assert.True(File.Exists(script), $"Azurite is not installed: run scripts/install-dependencies (it runs 'npm ci' in {Directory})");
-        var port = FreePort();
+        var port = LoopbackServer.FreePort();
         var start = new ProcessStartInfo("node") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { script, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--skipApiVersionCheck", "--inMemoryPersistence", "--silent" })
             start.ArgumentList.Add(argument);
@@ -91,12 +91,5 @@ public class Azurite : IAsyncLifetime
         var name = $"{prefix}-{Guid.NewGuid():N}"[..24];
         await new BlobServiceClient(ConnectionString()).GetBlobContainerClient(name).CreateAsync();
         return name;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -28,7 +28,7 @@ public sealed class RadosGateway : IAsyncLifetime
         ExternalTool.Require("ceph-mon");
         ExternalTool.Require("ceph-osd");
         var script = Path.Combine(RepositoryRoot.Path, "tests", "Nixery.Storage.S3.Tests", "rgw", "start-rgw");
-        var (rgwPort, monPort) = (FreePort(), FreePort());
+        var (rgwPort, monPort) = (LoopbackServer.FreePort(), LoopbackServer.FreePort());
         var start = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { _directory, rgwPort.ToString(), monPort.ToString(), AccessKey, SecretKey }) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
@@ -92,12 +92,5 @@ public sealed class RadosGateway : IAsyncLifetime
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"radosgw-admin user create failed: {await error}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

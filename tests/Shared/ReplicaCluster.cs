@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Nixery.RegistryBenchmark.Backends;
+
+namespace Nixery.Testing;
+
+/// <summary>
+/// Replicas of the standalone server (<c>dotnet nixery.dll</c>) as operators run them behind a load balancer: one blob
+/// store, one Redis coordinating their builds, a Nix state directory each. Nix is called through wrappers that log
+/// every call with the replica's number, and the package set is the demo set plus probes: packages that are cold (a
+/// fresh name each), take as long to build as asked, and log each time Nix really builds them. Linked into each test
+/// project that runs a cluster.
+/// </summary>
+internal sealed class ReplicaCluster : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly StandaloneServerProcess?[] _replicas;
+    private readonly Dictionary<string, int> _probes = [];
+
+    private ReplicaCluster(string directory, int count) => (_directory, _replicas) = (directory, new StandaloneServerProcess?[count]);
+
+    private string CallLog => Path.Combine(_directory, "nix-calls.log");
+
+    private string BuildLog => Path.Combine(_directory, "probe-builds.log");
+
+    private string PackageSet => Path.Combine(_directory, "packages");
+
+    /// <summary>
+    /// Starts <paramref name="count"/> replicas on the store that <paramref name="storage"/> configures (environment
+    /// variables), coordinated by the Redis at <paramref name="redis"/> with locks that lapse after <paramref name="lockExpiry"/>.
+    /// </summary>
+    public static async Task<ReplicaCluster> StartAsync(int count, IReadOnlyDictionary<string, string> storage, string redis, TimeSpan lockExpiry)
+    {
+        var cluster = new ReplicaCluster(Directory.CreateTempSubdirectory("nixery-cluster-").FullName, count);
+        try
+        {
+            cluster.WriteNixWrappers();
+            cluster.WritePackageSet();
+            var environment = new Dictionary<string, string>(storage)
+            {
+                ["NIXERY_PKGS_PATH"] = cluster.PackageSet,
+                ["NIXERY_REDIS"] = redis,
+                ["Nixery__Redis__LockExpiry"] = lockExpiry.ToString("c"),
+                ["Nixery__Nix__NixBinDirectory"] = Path.Combine(cluster._directory, "bin"),
+                ["Nixery__Nix__ExtraArguments__0"] = "--option",
+                ["Nixery__Nix__ExtraArguments__1"] = "substitute",
+                ["Nixery__Nix__ExtraArguments__2"] = "false",
+                ["Logging__LogLevel__Default"] = "Information",
+            };
+            await Task.WhenAll(Enumerable.Range(0, count).Select(async replica =>
+            {
+                var own = new Dictionary<string, string>(environment)
+                {
+                    ["NIXERY_TEST_REPLICA"] = replica.ToString(),
+                    ["Nixery__Nix__StateDirectory"] = Path.Combine(cluster._directory, $"nix-{replica}"),
+                };
+                cluster._replicas[replica] = await StandaloneServerProcess.StartAsync(RepositoryRoot.Path, own);
+            }));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public int Count => _replicas.Length;
+
+    /// <summary>The replica's address, e.g. <c>127.0.0.1:40123</c>, as image references name it.</summary>
+    public string HostOf(int replica) => _replicas[replica]!.Address.Authority;
+
+    /// <summary>Everything a replica logged so far.</summary>
+    public string OutputOf(int replica) => _replicas[replica]?.Output ?? "";
+
+    /// <summary>
+    /// A package no image has had yet, whose build takes <paramref name="buildTime"/>; returns its name. The package set
+    /// is not pinned, so the replicas read it anew at every build and find the probe.
+    /// </summary>
+    public string AddProbe(TimeSpan buildTime)
+    {
+        var name = $"probe-{Guid.NewGuid():N}"[..18];
+        lock (_probes)
+        {
+            _probes[name] = (int)Math.Ceiling(buildTime.TotalSeconds);
+            File.WriteAllText(Path.Combine(PackageSet, "probes.json"), JsonSerializer.Serialize(_probes));
+        }
+        return name;
+    }
+
+    /// <summary>The replicas that evaluated an image with <paramref name="probe"/>, once per evaluation: one per image build that reached Nix.</summary>
+    public IReadOnlyList<int> EvaluationsOf(string probe) =>
+        [.. Lines(CallLog).Where(line => line.Contains(" nix-instantiate ", StringComparison.Ordinal) && line.Contains(probe, StringComparison.Ordinal))
+            .Select(line => int.Parse(line[..line.IndexOf(' ', StringComparison.Ordinal)]))];
+
+    /// <summary>How many times Nix really built <paramref name="probe"/>'s derivation (not found in the store).</summary>
+    public int RealisationsOf(string probe) => Lines(BuildLog).Count(line => line == probe);
+
+    /// <summary>Kills a replica and its Nix calls with SIGKILL.</summary>
+    public Task KillAsync(int replica) => _replicas[replica]!.KillAsync();
+
+    /// <summary>Pulls <paramref name="image"/> from <paramref name="replica"/> with skopeo into a directory of its own.</summary>
+    public async Task<(int ExitCode, string Error)> PullAsync(int replica, string image)
+    {
+        var destination = Directory.CreateDirectory(Path.Combine(_directory, "pulls", Guid.NewGuid().ToString("N"))).FullName;
+        var (exitCode, _, error) = await ExternalTool.RunAsync("skopeo", "copy", "--quiet", "--src-tls-verify=false",
+            $"docker://{HostOf(replica)}/{image}", $"dir:{destination}");
+        return (exitCode, error);
+    }
+
+    private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
+
+    // Each wrapper logs "<replica> <command> <arguments on one line>" and runs the real Nix command.
+    private void WriteNixWrappers()
+    {
+        var bin = Directory.CreateDirectory(Path.Combine(_directory, "bin")).FullName;
+        foreach (var command in new[] { "nix-instantiate", "nix-store", "nix" })
+        {
+            var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+                .Select(directory => Path.Combine(directory, command)).FirstOrDefault(File.Exists)
+                ?? throw new InvalidOperationException($"{command} is not installed: run scripts/install-dependencies");
+            var wrapper = Path.Combine(bin, command);
+            File.WriteAllText(wrapper, $"""
+                #!/bin/sh
+                printf '%s %s %s\n' "$NIXERY_TEST_REPLICA" {command} "$(printf '%s' "$*" | tr '\n' ' ')" >> '{CallLog}'
+                exec '{real}' "$@"
+
+                """);
+            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    // The demo set, and a derivation per entry of probes.json that logs its build, sleeps and writes its name.
+    private void WritePackageSet()
+    {
+        Directory.CreateDirectory(PackageSet);
+        // Nix builds as a user of its build group: it must reach the log through the (private) temp directory.
+        File.SetUnixFileMode(_directory, File.GetUnixFileMode(_directory) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        File.WriteAllText(BuildLog, "");
+        File.SetUnixFileMode(BuildLog, File.GetUnixFileMode(BuildLog) | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+        File.WriteAllText(Path.Combine(PackageSet, "probes.json"), "{}");
+        File.WriteAllText(Path.Combine(PackageSet, "default.nix"), $$"""
+            { system ? builtins.currentSystem, ... }@args:
+            let
+              probe = name: seconds: derivation {
+                inherit name system;
+                builder = "/bin/sh";
+                args = [ "-c" "echo ${name} >> '{{BuildLog}}'; sleep ${toString seconds}; mkdir -p $out; echo ${name} > $out/probe" ];
+                PATH = "/usr/bin:/bin";
+              };
+            in import {{RepositoryRoot.DemoPackages}} args // builtins.mapAttrs probe (builtins.fromJSON (builtins.readFile ./probes.json))
+
+            """);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in _replicas)
+            if (replica is not null) await replica.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: it is under the temp directory.
+        }
+    }
+}
