@@ -12,7 +12,7 @@ namespace Nixery.Server;
 
 /// <summary>
 /// Health probes and telemetry as operators of an ASP.NET Core service expect them: <c>/healthz</c> (liveness),
-/// <c>/readyz</c> (readiness: Nix, storage, free disk), Prometheus text at <c>/metrics</c>, and OTLP export of metrics
+/// <c>/readyz</c> (readiness: Nix, storage, free disk; the build coordinator reported, degraded when it is down), Prometheus text at <c>/metrics</c>, and OTLP export of metrics
 /// and traces when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class ServerObservability

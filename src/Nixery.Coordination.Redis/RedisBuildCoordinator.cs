@@ -38,6 +38,7 @@ internal sealed partial class RedisBuildCoordinator(IOptions<RedisBuildCoordinat
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         try
         {
             await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -46,7 +47,8 @@ internal sealed partial class RedisBuildCoordinator(IOptions<RedisBuildCoordinat
         }
         catch (Exception exception) when (exception is RedisException or RedisTimeoutException or BuildCoordinationException)
         {
-            return HealthCheckResult.Unhealthy($"Redis at {_options.Configuration} did not answer: {exception.Message}", exception);
+            return new HealthCheckResult(context.Registration?.FailureStatus ?? HealthStatus.Unhealthy,
+                $"Redis at {_options.Configuration} did not answer: {exception.Message}", exception);
         }
     }
 
