@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Nixery.Abstractions.Building;
 using Nixery.Coordination.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -24,9 +23,7 @@ public static class RedisBuildCoordinationNixeryBuilderExtensions
         if (configure is not null) options.Configure(configure);
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisBuildCoordinationOptions>, RedisBuildCoordinationOptionsValidator>());
-        services.TryAddSingleton<RedisBuildCoordinator>();
-        services.Replace(ServiceDescriptor.Singleton<IBuildCoordinator>(provider => provider.GetRequiredService<RedisBuildCoordinator>()));
-        return builder;
+        return builder.UseBuildCoordinator<RedisBuildCoordinator>();
     }
 
     /// <summary>Builds each image once in the cluster, coordinated by the Redis server at <paramref name="redisConfiguration"/> (e.g. <c>redis:6379</c>).</summary>

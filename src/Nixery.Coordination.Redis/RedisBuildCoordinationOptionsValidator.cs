@@ -20,11 +20,12 @@ internal sealed class RedisBuildCoordinationOptionsValidator : IValidateOptions<
             try
             {
                 if (ConfigurationOptions.Parse(options.Configuration).EndPoints.Count == 0)
-                    failures.Add($"{Section}:Configuration '{options.Configuration}' names no server");
+                    failures.Add($"{Section}:Configuration names no server (e.g. 'redis:6379')");
             }
             catch (ArgumentException exception)
             {
-                failures.Add($"{Section}:Configuration '{options.Configuration}' is not a StackExchange.Redis configuration: {exception.Message}");
+                // Not the value itself: it may hold a password.
+                failures.Add($"{Section}:Configuration is not a StackExchange.Redis configuration: {exception.Message}");
             }
         }
         if (string.IsNullOrEmpty(options.KeyPrefix)) failures.Add($"{Section}:KeyPrefix must not be empty");

@@ -17,6 +17,9 @@ internal sealed partial class RedisBuildCoordinator(IOptions<RedisBuildCoordinat
     : IBuildCoordinator, IHealthCheck, IAsyncDisposable
 {
     private readonly RedisBuildCoordinationOptions _options = options.Value;
+
+    // The servers, for messages: the configuration string may hold a password.
+    private readonly string _servers = string.Join(", ", ConfigurationOptions.Parse(options.Value.Configuration).EndPoints);
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private ConnectionMultiplexer? _connection;
     private RedisDistributedSynchronizationProvider? _locks;
@@ -43,12 +46,12 @@ internal sealed partial class RedisBuildCoordinator(IOptions<RedisBuildCoordinat
         {
             await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var latency = await _connection!.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy($"Redis at {_options.Configuration} answered a PING in {latency.TotalMilliseconds:F1} ms");
+            return HealthCheckResult.Healthy($"Redis at {_servers} answered a PING in {latency.TotalMilliseconds:F1} ms");
         }
         catch (Exception exception) when (exception is RedisException or RedisTimeoutException or BuildCoordinationException)
         {
             return new HealthCheckResult(context.Registration?.FailureStatus ?? HealthStatus.Unhealthy,
-                $"Redis at {_options.Configuration} did not answer: {exception.Message}", exception);
+                $"Redis at {_servers} did not answer: {exception.Message}", exception);
         }
     }
 
@@ -91,7 +94,7 @@ internal sealed partial class RedisBuildCoordinator(IOptions<RedisBuildCoordinat
     }
 
     private BuildCoordinationException Unreachable(string doing, Exception? inner) =>
-        new($"the build coordinator, Redis at {_options.Configuration}, cannot be reached ({doing}){(inner is null ? "" : ": " + inner.Message)}", inner);
+        new($"the build coordinator, Redis at {_servers}, cannot be reached ({doing}){(inner is null ? "" : ": " + inner.Message)}", inner);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis build lock of {BuildKey} could not be released; it lapses by itself")]
     private partial void LogReleaseFailed(Exception exception, string buildKey);

@@ -1,10 +1,14 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>The choices every extending package makes on an <see cref="INixeryBuilder"/>: where bytes live, where packages come from.</summary>
+/// <summary>
+/// The choices every extending package makes on an <see cref="INixeryBuilder"/>: where bytes live, where packages come
+/// from, who builds an image that several replicas are asked for.
+/// </summary>
 public static class NixeryBuilderExtensions
 {
     /// <summary>
@@ -36,6 +40,18 @@ public static class NixeryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<TSource>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IPackageSource>(provider => provider.GetRequiredService<TSource>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Coordinates builds with <typeparamref name="TCoordinator"/> (a singleton built by the container), replacing the
+    /// in-process default; if it is also an <c>IHealthCheck</c>, the engine's <c>nixery-coordinator</c> check asks it.
+    /// </summary>
+    public static INixeryBuilder UseBuildCoordinator<TCoordinator>(this INixeryBuilder builder) where TCoordinator : class, IBuildCoordinator
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TCoordinator>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IBuildCoordinator>(provider => provider.GetRequiredService<TCoordinator>()));
         return builder;
     }
 }

@@ -90,7 +90,9 @@ internal sealed record RegistryError(int StatusCode, string Code, string Message
         };
 
     public static RegistryError CoordinatorUnavailable(BuildCoordinationException unavailable) =>
-        new(StatusCodes.Status503ServiceUnavailable, RegistryErrorCodes.Unavailable, unavailable.Message)
+        // Not the exception's message, which names internal servers (the log has it): the client learns what and when.
+        new(StatusCodes.Status503ServiceUnavailable, RegistryErrorCodes.Unavailable,
+            "this image needs a build, and the registry's build coordinator cannot be reached; images already built are still served")
         {
             Headers = new Dictionary<string, string>
             {

@@ -30,6 +30,8 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "env", "NIXERY_STORAGE_BACKEND=s3", "S3Storage:Bucket is required" },
         { "env", "NIXERY_STORAGE_BACKEND=azure", "AzureStorage:ContainerName is required" },
         { "env", "PORT=http", "Nixery:Port must be a TCP port number" },
+        { "env", "NIXERY_REDIS=password=secret", "Nixery:Redis:Configuration names no server" },
+        { "env", "NIXERY_REDIS=127.0.0.1:6379,connectTimeout=soon", "Nixery:Redis:Configuration is not a StackExchange.Redis configuration" },
         { "env", "NIX_POPULARITY_URL=/nonexistent/popularity.json", "Nixery:PopularityUrl must be an http(s) URL or an existing file" },
         { "env", "NIXERY_LAYER_STRATEGY=no-such-strategy", "Nixery:LayerStrategy names no registered layering strategy: 'no-such-strategy'" },
     };
