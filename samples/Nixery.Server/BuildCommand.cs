@@ -14,6 +14,8 @@ internal static class BuildCommand
     public const string Usage = """
         usage: nixery                                   run the registry (PORT, default 8080)
                nixery build NAME[:TAG] --output DIR     build one image into an OCI image layout
+               nixery gc [--apply] [--retention T] [--grace-period T]
+                                                        collect the blob store's garbage (a dry run without --apply)
 
         build makes the image NAME (packages separated by '/', e.g. shell/git) with Nix and writes it as an OCI image
         layout to DIR, tagged TAG (default: latest), e.g. for: skopeo copy oci:DIR:TAG containers-storage:NAME:TAG
@@ -32,21 +34,7 @@ internal static class BuildCommand
         var colon = reference.LastIndexOf(':');
         var (name, tag) = colon < 0 ? (reference, ImageRequest.LatestTag) : (reference[..colon], reference[(colon + 1)..]);
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddInMemoryCollection(EnvironmentSettings.ToConfiguration(variable))
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(logging => logging
-            .AddConfiguration(configuration.GetSection("Logging"))
-            .AddSimpleConsole(console => console.SingleLine = true)
-            .AddFilter("Microsoft", LogLevel.Warning));
-        services.AddNixeryServer(configuration);
-
-        await using var provider = services.BuildServiceProvider();
-        provider.GetRequiredService<IStartupValidator>().Validate();
+        await using var provider = CommandServices.Create(variable);
 
         var request = ImageRequest.Parse(name, tag, provider.GetRequiredService<IOptions<NixeryOptions>>().Value.Requests);
         try

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Requests;
 using Nixery.Server;
 
-// One program, three verbs: the registry (no arguments, or ASP.NET Core's own such as --urls), "build" and "popularity".
+// One program, four verbs: the registry (no arguments, or ASP.NET Core's own such as --urls), "build", "gc" and "popularity".
 Func<string, string?> variable = Environment.GetEnvironmentVariable;
 try
 {
@@ -11,6 +11,12 @@ try
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         return await BuildCommand.RunAsync(rest, variable, cancel.Token);
+    }
+    if (args is ["gc", .. var gcArguments])
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        return await GcCommand.RunAsync(gcArguments, variable, cancel.Token);
     }
     if (args is ["popularity", .. var popularityArguments])
     {
@@ -21,6 +27,8 @@ try
     if (args is ["help" or "--help" or "-h", ..])
     {
         Console.WriteLine(BuildCommand.Usage);
+        Console.WriteLine();
+        Console.WriteLine(GcCommand.Usage);
         Console.WriteLine();
         Console.WriteLine(PopularityCommand.Usage);
         return 0;

@@ -15,6 +15,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     private readonly string _directory;
     private readonly StandaloneServerProcess?[] _replicas;
     private readonly Dictionary<string, int> _probes = [];
+    private Dictionary<string, string> _environment = [];
 
     private ReplicaCluster(string directory, int count) => (_directory, _replicas) = (directory, new StandaloneServerProcess?[count]);
 
@@ -26,19 +27,19 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="count"/> replicas on the store that <paramref name="storage"/> configures (environment
-    /// variables), coordinated by the Redis at <paramref name="redis"/> with locks that lapse after <paramref name="lockExpiry"/>.
+    /// variables), coordinated by the Redis at <paramref name="redis"/> (none: each on its own) with locks that lapse
+    /// after <paramref name="lockExpiry"/>.
     /// </summary>
-    public static async Task<ReplicaCluster> StartAsync(int count, IReadOnlyDictionary<string, string> storage, string redis, TimeSpan lockExpiry)
+    public static async Task<ReplicaCluster> StartAsync(int count, IReadOnlyDictionary<string, string> storage, string? redis, TimeSpan lockExpiry)
     {
         var cluster = new ReplicaCluster(Directory.CreateTempSubdirectory("nixery-cluster-").FullName, count);
         try
         {
             cluster.WriteNixWrappers();
             cluster.WritePackageSet();
-            var environment = new Dictionary<string, string>(storage)
+            var environment = cluster._environment = new Dictionary<string, string>(storage)
             {
                 ["NIXERY_PKGS_PATH"] = cluster.PackageSet,
-                ["NIXERY_REDIS"] = redis,
                 ["Nixery__Redis__LockExpiry"] = lockExpiry.ToString("c"),
                 ["Nixery__Nix__NixBinDirectory"] = Path.Combine(cluster._directory, "bin"),
                 ["Nixery__Nix__ExtraArguments__0"] = "--option",
@@ -46,6 +47,7 @@ internal sealed class ReplicaCluster : IAsyncDisposable
                 ["Nixery__Nix__ExtraArguments__2"] = "false",
                 ["Logging__LogLevel__Default"] = "Information",
             };
+            if (redis is not null) environment["NIXERY_REDIS"] = redis;
             await Task.WhenAll(Enumerable.Range(0, count).Select(async replica =>
             {
                 var own = new Dictionary<string, string>(environment)
@@ -106,6 +108,10 @@ internal sealed class ReplicaCluster : IAsyncDisposable
             $"docker://{HostOf(replica)}/{image}", $"dir:{destination}");
         return (exitCode, error);
     }
+
+    /// <summary>Runs <c>nixery</c> (e.g. <c>gc --apply</c>) with the replicas' settings; returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunNixeryAsync(params string[] arguments) =>
+        await ExternalTool.RunAsync(_environment, "dotnet", [StandaloneServerProcess.ProgramIn(RepositoryRoot.Path), .. arguments]);
 
     private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
 

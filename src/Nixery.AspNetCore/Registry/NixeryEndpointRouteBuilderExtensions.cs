@@ -10,6 +10,7 @@ using Nixery.Abstractions.Storage;
 using Nixery.AspNetCore.Registry;
 using Nixery.Core;
 using Nixery.Core.Building;
+using Nixery.Core.Collection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -45,6 +46,7 @@ public static class NixeryEndpointRouteBuilderExtensions
             engineOptions.Requests,
             services.GetRequiredService<IPackageSource>(),
             new RegistryMetrics(services.GetService<IMeterFactory>()),
+            services.GetService<ImageRoots>(),
             services.GetRequiredService<ILogger<RegistryEndpoints>>());
 
         var group = endpoints.MapGroup("/v2");

@@ -8,6 +8,7 @@ using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 using Nixery.Core.Building;
+using Nixery.Core.Collection;
 
 namespace Nixery.AspNetCore.Registry;
 
@@ -18,6 +19,7 @@ internal sealed partial class RegistryEndpoints(
     ImageRequestOptions requestOptions,
     IPackageSource? source,
     RegistryMetrics metrics,
+    ImageRoots? roots,
     ILogger<RegistryEndpoints> logger)
 {
     private const string OctetStream = "application/octet-stream";
@@ -92,6 +94,7 @@ internal sealed partial class RegistryEndpoints(
             if (manifest is null)
                 return (RegistryError.ManifestUnknown($"manifest unknown to registry: {reference}", json => json.WriteStringValue(reference)),
                     "unknown-digest", null);
+            await TouchAsync(digest, cancellationToken).ConfigureAwait(false);
             var body = HttpMethods.IsHead(context.Request.Method) ? null : new MemoryStream(manifest.Content, writable: false);
             return (new ManifestResult(manifest.MediaType, digest, manifest.Size, body), "by-digest", reference);
         }
@@ -147,6 +150,23 @@ internal sealed partial class RegistryEndpoints(
             LogUnexpected(exception, name, reference);
             return (new RegistryError(StatusCodes.Status500InternalServerError, RegistryErrorCodes.Unknown,
                 "the registry failed to make this image; its log has the details"), "error", null);
+        }
+    }
+
+    /// <summary>
+    /// Keeps an image pulled by digest (as Kubernetes pulls pinned images) from garbage collection; a failure costs
+    /// nothing but a log line, since the manifest is served either way.
+    /// </summary>
+    private async Task TouchAsync(Digest manifest, CancellationToken cancellationToken)
+    {
+        if (roots is null) return;
+        try
+        {
+            await roots.TouchManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogTouchFailed(exception, manifest.ToString());
         }
     }
 
@@ -318,6 +338,9 @@ internal sealed partial class RegistryEndpoints(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tags of {Image} could not be listed from {PackageSource}; answering only latest")]
     private partial void LogTagListFailed(Exception exception, string image, string packageSource);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Manifest {ManifestDigest}: its use could not be recorded for garbage collection")]
+    private partial void LogTouchFailed(Exception exception, string manifestDigest);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Manifest {Image}:{Reference}: the build coordinator cannot be reached")]
     private partial void LogCoordinatorUnavailable(Exception exception, string image, string reference);

@@ -7,6 +7,7 @@ using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
+using Nixery.Core.Collection;
 using Nixery.Core.Images;
 using Nixery.Core.Layering;
 using Nixery.Core.Nix;
@@ -27,6 +28,7 @@ internal sealed partial class ImageBuilder(
     PopularityLoader popularity,
     BuildGate gate,
     IBuildCoordinator coordinator,
+    ImageRoots roots,
     BuildFailureLog failures,
     IOptions<NixeryOptions> options,
     IOptions<NixeryRegistryOptions> registryOptions,
@@ -87,6 +89,14 @@ internal sealed partial class ImageBuilder(
         await using (closure.ConfigureAwait(false))
         {
             var image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
+            // Recorded for garbage collection before anyone is told of it; a collection that ran meanwhile may have
+            // taken a blob this build reused, and then packing again puts it back.
+            await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false);
+            if (!await roots.ConfirmAsync(image, cancellationToken).ConfigureAwait(false))
+            {
+                image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
+                await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false);
+            }
             if (packageSet.CacheKey(request) is { } cacheKey) await ImageCache.WriteAsync(store, cacheKey, image, cancellationToken).ConfigureAwait(false);
             else if (RecentLifetime > TimeSpan.Zero) await ImageCache.WriteRecentAsync(store, buildKey, image, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
@@ -112,7 +122,11 @@ internal sealed partial class ImageBuilder(
             ? await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false)
             : await ImageCache.TryReadRecentAsync(store, buildKey, request, RecentLifetime, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (unusable is not null) LogCacheRecordUnusable(request.Name, request.Tag, cacheKey ?? buildKey, unusable);
-        if (image is not null) NixeryDiagnostics.ImagesServedFromCache.Add(1);
+        if (image is null) return null;
+        // Served now: kept by garbage collection for another retention period, unless a collection running now took part of it.
+        if (await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false) && !await roots.ConfirmAsync(image, cancellationToken).ConfigureAwait(false))
+            return null;
+        NixeryDiagnostics.ImagesServedFromCache.Add(1);
         return image;
     }
 

@@ -7,6 +7,7 @@ using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 using Nixery.Core;
 using Nixery.Core.Building;
+using Nixery.Core.Collection;
 using Nixery.Core.Health;
 using Nixery.Core.Layering;
 using Nixery.Core.Nix;
@@ -43,6 +44,7 @@ public static class NixeryServiceCollectionExtensions
         var registry = services.AddOptions<NixeryRegistryOptions>();
         var storage = services.AddOptions<FileSystemStorageOptions>();
         var health = services.AddOptions<NixeryHealthOptions>();
+        var collection = services.AddOptions<CollectionOptions>();
         if (configuration is not null)
         {
             options.Bind(configuration);
@@ -51,6 +53,7 @@ public static class NixeryServiceCollectionExtensions
             registry.Bind(configuration.GetSection("Registry"));
             storage.Bind(configuration.GetSection("FileSystemStorage"));
             health.Bind(configuration.GetSection("Health"));
+            collection.Bind(configuration.GetSection("Collection"));
         }
 
         options.ValidateOnStart();
@@ -59,6 +62,7 @@ public static class NixeryServiceCollectionExtensions
         registry.ValidateOnStart();
         storage.ValidateOnStart();
         health.ValidateOnStart();
+        collection.ValidateOnStart();
         services.AddSingleton<IValidateOptions<NixeryOptions>>(new NixeryOptionsValidator(section));
         services.AddSingleton<IValidateOptions<NixeryOptions>, LayerStrategyNameValidator>();
         services.AddSingleton<IValidateOptions<NixOptions>>(new NixOptionsValidator(section + ":Nix"));
@@ -66,6 +70,7 @@ public static class NixeryServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<NixeryRegistryOptions>>(new NixeryRegistryOptionsValidator(section + ":Registry"));
         services.AddSingleton<IValidateOptions<FileSystemStorageOptions>>(new FileSystemStorageOptionsValidator(section + ":FileSystemStorage"));
         services.AddSingleton<IValidateOptions<NixeryHealthOptions>>(new NixeryHealthOptionsValidator(section + ":Health"));
+        services.AddSingleton<IValidateOptions<CollectionOptions>>(new CollectionOptionsValidator(section + ":Collection"));
 
         services.AddLogging();
         services.AddHttpClient();
@@ -79,6 +84,9 @@ public static class NixeryServiceCollectionExtensions
         services.TryAddSingleton<IImageBuilder, ImageBuilder>();
         services.TryAddSingleton<RecentBuilds>();
         services.TryAddSingleton<IBlobStore, BlobStore>();
+        services.TryAddSingleton<ImageRoots>();
+        services.TryAddSingleton<BlobCollector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BlobCollectionService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageStartupCheck>());
 
         // What configuration chooses, unless code chooses otherwise (Use… replaces these registrations).
