@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nixery.Core;
 
 namespace Nixery.Server;
 
@@ -21,6 +22,8 @@ internal static class CommandServices
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddFilter("Microsoft", LogLevel.Warning));
         services.AddNixeryServer(configuration);
+        // A verb builds what it is asked for: recent builds (of an unpinned source) are the server's business.
+        services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = TimeSpan.Zero);
 
         var provider = services.BuildServiceProvider();
         try

@@ -7,8 +7,10 @@ namespace Nixery.Core;
 public sealed class NixeryRegistryOptions
 {
     /// <summary>
-    /// How long a built image stays the answer for its name and tag in this process (default one minute; zero turns
-    /// the memo off). Requests for the same image that arrive while it builds wait for that one build.
+    /// How long a built image stays the answer for its name and tag (default one minute; zero turns it off): in this
+    /// process from memory, and for every instance sharing the store from its record there (<c>recent/</c>), so that
+    /// replicas waiting on another's build take its image. Requests for the same image that arrive while it builds wait
+    /// for that one build.
     /// </summary>
     /// <remarks>
     /// Clients ask for a manifest more than once per pull: docker and containerd HEAD the tag, then GET by digest;

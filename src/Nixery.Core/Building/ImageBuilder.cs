@@ -56,7 +56,7 @@ internal sealed partial class ImageBuilder(
         // One holder per image, here or (with a distributed coordinator) in the cluster; whoever held it before us may
         // have stored the image meanwhile, so look again once it is ours.
         await using var hold = (await coordinator.AcquireAsync(buildKey, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-        if (await TryFindBuiltAsync(request, packageSet, buildKey, cancellationToken).ConfigureAwait(false) is { } built)
+        if (await TryFindBuiltAsync(request, packageSet, buildKey, cancellationToken, reportUnusable: false).ConfigureAwait(false) is { } built)
         {
             LogBuiltWhileWaiting(request.Name, request.Tag, built.OciManifest.Digest.ToString());
             return built;
@@ -114,14 +114,15 @@ internal sealed partial class ImageBuilder(
     /// The image as stored by an earlier build: for good when the package set is pinned, else when it was built within
     /// <see cref="NixeryRegistryOptions.RecentBuildLifetime"/>. A record that cannot be used is logged and ignored.
     /// </summary>
-    private async Task<BuiltImage?> TryFindBuiltAsync(ImageRequest request, PackageSetReference packageSet, string buildKey, CancellationToken cancellationToken)
+    private async Task<BuiltImage?> TryFindBuiltAsync(
+        ImageRequest request, PackageSetReference packageSet, string buildKey, CancellationToken cancellationToken, bool reportUnusable = true)
     {
         var cacheKey = packageSet.CacheKey(request);
         if (cacheKey is null && RecentLifetime <= TimeSpan.Zero) return null;
         var (image, unusable) = cacheKey is not null
             ? await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false)
             : await ImageCache.TryReadRecentAsync(store, buildKey, request, RecentLifetime, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        if (unusable is not null) LogCacheRecordUnusable(request.Name, request.Tag, cacheKey ?? buildKey, unusable);
+        if (unusable is not null && reportUnusable) LogCacheRecordUnusable(request.Name, request.Tag, cacheKey ?? buildKey, unusable);
         if (image is null) return null;
         // Served now: kept by garbage collection for another retention period, unless a collection running now took part of it.
         if (await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false) && !await roots.ConfirmAsync(image, cancellationToken).ConfigureAwait(false))

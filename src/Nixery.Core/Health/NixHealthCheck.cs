@@ -16,7 +16,7 @@ internal sealed class NixHealthCheck(IOptions<NixOptions> nix, IOptions<NixeryHe
     private async Task<HealthCheckResult> RunAsync(CancellationToken cancellationToken)
     {
         var options = nix.Value;
-        var fileName = options.NixBinDirectory is { Length: > 0 } bin ? Path.Combine(bin, "nix-store") : "nix-store";
+        var fileName = options.FileNameOf("nix-store");
         try
         {
             var result = await ProcessRunner.RunAsync(fileName, ["--version"], options.Timeout, 4096, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal sealed partial class NixCommandRunner(NixOptions options, ILogger logge
     public async Task<ProcessResult> RunAsync(
         string command, IReadOnlyList<string> arguments, NixFailureKind failureKind, CancellationToken cancellationToken)
     {
-        var fileName = options.NixBinDirectory is { Length: > 0 } bin ? Path.Combine(bin, command) : command;
+        var fileName = options.FileNameOf(command);
         var name = command == "nix" ? $"nix {arguments[0]}" : command == "nix-store" ? "nix-store --realise" : command;
         using var activity = NixeryDiagnostics.ActivitySource.StartActivity(name, ActivityKind.Internal);
         activity?.SetTag("nix.command", name);

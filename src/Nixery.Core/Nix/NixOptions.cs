@@ -44,6 +44,9 @@ public sealed class NixOptions
     /// </summary>
     public string? NixBinDirectory { get; set; }
 
+    /// <summary>What to start for the Nix command <paramref name="command"/>: under <see cref="NixBinDirectory"/>, else its name, found on <c>PATH</c>.</summary>
+    internal string FileNameOf(string command) => NixBinDirectory is { Length: > 0 } bin ? Path.Combine(bin, command) : command;
+
     /// <summary>
     /// Arguments appended to every Nix call after those of the settings above, e.g. <c>--option substitute false</c> on a
     /// machine without a binary cache.

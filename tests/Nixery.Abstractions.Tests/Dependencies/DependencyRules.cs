@@ -3,7 +3,8 @@ namespace Nixery.Abstractions.Tests.Dependencies;
 /// <summary>
 /// Which package may depend on which, as docs/architecture.md lays them out: the contracts depend on nothing of ours, the
 /// layering on the contracts only, the engine on no web host and no cloud SDK, a storage backend on the contracts and its
-/// own cloud's SDK only, the web layer on the engine. Every project under <c>src/</c> must have a rule.
+/// own cloud's SDK only, the Redis coordinator on the contracts and its lock library, the web layer on the engine. Every
+/// project under <c>src/</c> must have a rule.
 /// </summary>
 internal static class DependencyRules
 {
@@ -46,6 +47,11 @@ internal static class DependencyRules
             case "Nixery.Storage.Testing":
                 allowedProjects = ["Nixery.Abstractions", "Nixery.Core"];
                 allowedPackage = p => !IsCloudSdk(p);
+                break;
+            case "Nixery.Coordination.Redis":
+                allowedProjects = ["Nixery.Abstractions"];
+                allowedPackage = p => p.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
+                    || p.StartsWith("DistributedLock.", StringComparison.Ordinal) || p == "StackExchange.Redis";
                 break;
             case var backend when BackendSdks.TryGetValue(backend, out var sdks):
                 allowedProjects = ["Nixery.Abstractions"];

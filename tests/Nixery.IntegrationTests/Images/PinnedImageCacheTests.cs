@@ -7,6 +7,7 @@ using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
+using Nixery.Core;
 using Nixery.Core.Nix;
 using Nixery.IntegrationTests.Nix;
 using Nixery.IntegrationTests.Support;
@@ -184,6 +185,8 @@ public sealed class PinnedImageCacheTests : IDisposable
         services.AddLogging(logging => logging.AddProvider(logs));
         services.AddNixery().UseGitPackageSource(new Uri(_repository).AbsoluteUri).UseFileSystemStorage(Path.Combine(_scratch, "storage"));
         services.Configure<NixOptions>(options => TestNix.Configure(options, Path.Combine(_scratch, "nix-state")));
+        // The engine alone, as `nixery build` runs it: no recent builds, so an unpinned tag is built on every request.
+        services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = TimeSpan.Zero);
         CountingNixClient.Register(services);
         var provider = services.BuildServiceProvider();
         return new Engine(provider, provider.GetRequiredService<CountingNixClient>(), logs);

@@ -47,7 +47,7 @@ public sealed class RegistryBehindFaultyNetworkTests(Azurite azurite) : IDisposa
         Assert.Equal(0, proxy.PendingFaults);
         Assert.True(registry.Redirects > 0, "no blob request was redirected to the container");
         Assert.Contains(proxy.Requests, request => request.StartsWith($"GET /{Azurite.AccountName}/{container}/blobs/sha256/", StringComparison.Ordinal) && request.Contains("sig=", StringComparison.Ordinal));
-        RegistryOnAzureTests.AssertLayoutBlobsHashToTheirNames(layout);
+        OciLayout.AssertBlobsHashToTheirNames(layout);
         await RegistryOnAzureTests.AssertContainerHoldsOnlyBlobsUnderTheirDigestsAsync(azurite, container);
     }
 

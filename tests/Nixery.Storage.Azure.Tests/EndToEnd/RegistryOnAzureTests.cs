@@ -31,7 +31,7 @@ public sealed class RegistryOnAzureTests(Azurite azurite) : IDisposable
         var layers = manifest.RootElement.GetProperty("layers").GetArrayLength();
         Assert.True(layers >= 2, $"expected several layers, got {layers}");
         Assert.True(registry.Redirects >= layers + 1, $"expected every blob (config and {layers} layers) redirected, saw {registry.Redirects} redirects");
-        AssertLayoutBlobsHashToTheirNames(layout);
+        OciLayout.AssertBlobsHashToTheirNames(layout);
         await AssertContainerHoldsOnlyBlobsUnderTheirDigestsAsync(azurite, container);
     }
 
@@ -51,18 +51,6 @@ public sealed class RegistryOnAzureTests(Azurite azurite) : IDisposable
         finally
         {
             await ExternalTool.RunAsync("podman", "rmi", "--force", image);
-        }
-    }
-
-    /// <summary>Every blob skopeo wrote hashes to its file name (skopeo checked them too, as it copied).</summary>
-    internal static void AssertLayoutBlobsHashToTheirNames(string layout)
-    {
-        var blobs = Directory.GetFiles(Path.Combine(layout, "blobs", "sha256"));
-        Assert.True(blobs.Length >= 3, $"expected a manifest, a config and layers, found {blobs.Length} blobs");
-        foreach (var blob in blobs)
-        {
-            using var file = File.OpenRead(blob);
-            Assert.Equal(Path.GetFileName(blob), Convert.ToHexStringLower(SHA256.HashData(file)));
         }
     }
 

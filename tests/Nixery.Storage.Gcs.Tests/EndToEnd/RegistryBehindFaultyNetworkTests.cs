@@ -42,7 +42,7 @@ public sealed class RegistryBehindFaultyNetworkTests(StorageEmulator emulator) :
 
         Assert.Equal(0, proxy.PendingFaults);
         Assert.True(registry.Redirects > 0, "no blob request was redirected to the bucket");
-        RegistryOnGcsTests.AssertLayoutBlobsHashToTheirNames(layout);
+        OciLayout.AssertBlobsHashToTheirNames(layout);
         await RegistryOnGcsTests.AssertBucketHoldsOnlyBlobsUnderTheirDigestsAsync(emulator.Endpoint, bucket);
     }
 }

@@ -31,20 +31,8 @@ public sealed class RegistryOnGcsTests(StorageEmulator emulator) : IDisposable
         var layers = manifest.RootElement.GetProperty("layers").GetArrayLength();
         Assert.True(layers >= 2, $"expected several layers, got {layers}");
         Assert.True(registry.Redirects >= layers + 1, $"expected every blob (config and {layers} layers) redirected, saw {registry.Redirects} redirects");
-        AssertLayoutBlobsHashToTheirNames(layout);
+        OciLayout.AssertBlobsHashToTheirNames(layout);
         await AssertBucketHoldsOnlyBlobsUnderTheirDigestsAsync(emulator.Endpoint, bucket);
-    }
-
-    /// <summary>Every blob skopeo wrote hashes to its file name (skopeo checked them too, as it copied).</summary>
-    internal static void AssertLayoutBlobsHashToTheirNames(string layout)
-    {
-        var blobs = Directory.GetFiles(Path.Combine(layout, "blobs", "sha256"));
-        Assert.True(blobs.Length >= 3, $"expected a manifest, a config and layers, found {blobs.Length} blobs");
-        foreach (var blob in blobs)
-        {
-            using var file = File.OpenRead(blob);
-            Assert.Equal(Path.GetFileName(blob), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)));
-        }
     }
 
     /// <summary>Nothing is left in staging/, and every object under a digest name, downloaded again, hashes to it.</summary>

@@ -43,7 +43,7 @@ public sealed class RegistryBehindFaultyNetworkTests(RadosGateway gateway) : IDi
         Assert.Equal(0, proxy.PendingFaults);
         Assert.True(registry.Redirects > 0, "no blob request was redirected to the bucket");
         Assert.Contains(proxy.Requests, request => request.StartsWith("GET /" + bucket + "/blobs/sha256/", StringComparison.Ordinal) && request.Contains("X-Amz-Signature=", StringComparison.Ordinal));
-        RegistryOnS3Tests.AssertLayoutBlobsHashToTheirNames(layout);
+        OciLayout.AssertBlobsHashToTheirNames(layout);
         await RegistryOnS3Tests.AssertBucketHoldsOnlyBlobsUnderTheirDigestsAsync(gateway.Endpoint, bucket);
     }
 
