@@ -4,13 +4,15 @@ using Nixery.RegistryBenchmark.Serving;
 const string Usage = """
     usage: Nixery.RegistryBenchmark [--smoke] [--markdown FILE]
            Nixery.RegistryBenchmark backends [--smoke] [--markdown FILE]
+           Nixery.RegistryBenchmark cold-builds [--smoke] [--markdown FILE]
            Nixery.RegistryBenchmark serve --packages DIR --storage DIR --state DIR
 
     Measures this registry and docker-registry serving the same image, alternately, with wrk: warm manifest GETs by
     tag (32 connections) and downloads of a 200 MB layer, 3 rounds of 10 s each. --smoke runs a few seconds and only
     proves the pipeline works. `backends` downloads a 200 MB layer through the standalone server on each storage backend
     (filesystem, and each cloud backend on its emulator, streamed and redirected), alternately, 3 rounds of 10 s; it
-    needs samples/Nixery.Server built in Release. `serve` is the registry process the benchmark starts.
+    needs samples/Nixery.Server built in Release. `cold-builds` times a cold build in the standalone server of an image
+    whose closure is in the Nix store against bare nix-build of its attributes, in turn, 40 rounds. `serve` is the registry process the benchmark starts.
     Needs nix-bin, docker-registry, skopeo and wrk (Debian packages).
     """;
 
@@ -29,6 +31,15 @@ switch (args)
         Console.WriteLine();
         Console.WriteLine(table);
         if (rest is [.., "--markdown", var tableFile]) await File.WriteAllTextAsync(tableFile, table, cancel.Token);
+        return 0;
+
+    case ["cold-builds", .. var coldArguments] when coldArguments is [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:
+        var cold = await Nixery.RegistryBenchmark.Building.ColdBuildBenchmark.RunAsync(
+            coldArguments.Contains("--smoke") ? Nixery.RegistryBenchmark.Building.ColdBuildBenchmark.Settings.Smoke : Nixery.RegistryBenchmark.Building.ColdBuildBenchmark.Settings.Full,
+            Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(cold);
+        if (coldArguments is [.., "--markdown", var coldFile]) await File.WriteAllTextAsync(coldFile, cold, cancel.Token);
         return 0;
 
     case [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:

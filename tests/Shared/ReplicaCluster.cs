@@ -119,11 +119,11 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     private void WriteNixWrappers()
     {
         var bin = Directory.CreateDirectory(Path.Combine(_directory, "bin")).FullName;
-        foreach (var command in new[] { "nix-instantiate", "nix-store", "nix" })
+        foreach (var command in new[] { "nix-instantiate", "nix-store", "nix", "nix-daemon" })
         {
             var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
                 .Select(directory => Path.Combine(directory, command)).FirstOrDefault(File.Exists)
-                ?? throw new InvalidOperationException($"{command} is not installed: run scripts/install-dependencies");
+                ?? throw new InvalidOperationException($"{command} is not installed: run scripts/install-dependencies (nix-bin)");
             var wrapper = Path.Combine(bin, command);
             File.WriteAllText(wrapper, $"""
                 #!/bin/sh

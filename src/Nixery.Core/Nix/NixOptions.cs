@@ -48,6 +48,14 @@ public sealed class NixOptions
     internal string FileNameOf(string command) => NixBinDirectory is { Length: > 0 } bin ? Path.Combine(bin, command) : command;
 
     /// <summary>
+    /// Realise closures and read them through <c>nix-daemon --stdio</c>, Nix's worker protocol on a process that stays
+    /// (one per build running at once), so that a build starts one Nix process (the evaluation) instead of three
+    /// (default true). False runs <c>nix-store --realise</c> and <c>nix path-info</c> for every build, as before; a
+    /// daemon that cannot be started turns it off with a warning.
+    /// </summary>
+    public bool UseDaemon { get; set; } = true;
+
+    /// <summary>
     /// Arguments appended to every Nix call after those of the settings above, e.g. <c>--option substitute false</c> on a
     /// machine without a binary cache.
     /// </summary>

@@ -173,6 +173,37 @@ public sealed class NixClientTests(NixFixture fixture) : IClassFixture<NixFixtur
     }
 
     [Fact]
+    public async Task Through_nix_daemon_and_through_nix_store_and_path_info_a_build_has_the_same_closure()
+    {
+        await using var viaDaemon = await BuildClosureAsync("shell/hello");
+        var processes = fixture.CreateClient(options => options.UseDaemon = false);
+        await using var viaProcesses = await BuildClosureAsync("shell/hello", processes);
+
+        Assert.Equal(viaProcesses.Graph.TopLevel, viaDaemon.Graph.TopLevel);
+        static string Describe(StorePath p) => $"{p.Path} {p.NarSize} {string.Join(',', p.References.Order(StringComparer.Ordinal))}";
+        Assert.Equal(viaProcesses.Graph.Paths.Select(Describe).Order(StringComparer.Ordinal), viaDaemon.Graph.Paths.Select(Describe).Order(StringComparer.Ordinal));
+        Assert.True(viaDaemon.Graph.Paths.Count > 5);
+    }
+
+    [Fact]
+    public async Task Without_a_nix_daemon_to_start_the_build_runs_nix_store_and_path_info()
+    {
+        // A Nix bin directory with everything but nix-daemon.
+        var bin = Directory.CreateTempSubdirectory("nixery-no-daemon-").FullName;
+        try
+        {
+            foreach (var command in new[] { "nix-instantiate", "nix-store", "nix" })
+                File.CreateSymbolicLink(Path.Combine(bin, command), Tools.Which(command));
+            await using var closure = await BuildClosureAsync("hello", fixture.CreateClient(options => options.NixBinDirectory = bin));
+            Assert.Contains(closure.Graph.Paths, p => p.Name.StartsWith("hello-", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_expression_is_written_to_the_state_directory()
     {
         await using var closure = await BuildClosureAsync("hello");
