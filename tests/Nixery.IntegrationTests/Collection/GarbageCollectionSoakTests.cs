@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Nixery.Abstractions.Oci;
 using Nixery.Testing;
+using Xunit.Abstractions;
 
 namespace Nixery.IntegrationTests.Collection;
 
@@ -12,7 +13,7 @@ namespace Nixery.IntegrationTests.Collection;
 /// while those 50 are pulled in a loop: the store keeps exactly their blobs, each of them still pulls, nothing answers
 /// 5xx, and an image whose blobs went builds again.
 /// </summary>
-public sealed class GarbageCollectionSoakTests : IDisposable
+public sealed class GarbageCollectionSoakTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _storage = Directory.CreateTempSubdirectory("nixery-gc-store-").FullName;
 
@@ -57,6 +58,7 @@ public sealed class GarbageCollectionSoakTests : IDisposable
         await loop;
 
         Assert.True(collected.ExitCode == 0, collected.Error + collected.Output);
+        output.WriteLine(collected.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         var after = StoredBlobs();
         Assert.Equal(needed.OrderBy(d => d, StringComparer.Ordinal), after.OrderBy(d => d, StringComparer.Ordinal));
         var deleted = before.Count - after.Count;
