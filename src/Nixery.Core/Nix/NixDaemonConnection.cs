@@ -18,6 +18,8 @@ namespace Nixery.Core.Nix;
 /// </remarks>
 internal sealed class NixDaemonConnection : IAsyncDisposable
 {
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
     private const ulong ClientMagic = 0x6e697863;
     private const ulong DaemonMagic = 0x6478696f;
     private const ulong ProtocolVersion = 1 << 8 | 34;
@@ -63,9 +65,12 @@ internal sealed class NixDaemonConnection : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { }; // its own chatter (there is none in --stdio mode) must not fill a pipe
         process.BeginErrorReadLine();
         var connection = new NixDaemonConnection(process);
+        // A daemon that does not answer the handshake soon will not answer builds either.
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        handshake.CancelAfter(HandshakeTimeout);
         try
         {
-            using var registration = cancellationToken.Register(connection.Kill);
+            using var registration = handshake.Token.Register(connection.Kill);
             connection.Write(ClientMagic);
             await connection.SendAsync(cancellationToken).ConfigureAwait(false);
             if (await connection.ReadWordAsync().ConfigureAwait(false) != DaemonMagic)
@@ -81,6 +86,11 @@ internal sealed class NixDaemonConnection : IAsyncDisposable
             await connection.ReadMessagesAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             return connection;
+        }
+        catch (Exception exception) when (handshake.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"nix-daemon --stdio did not complete the handshake within {HandshakeTimeout.TotalSeconds:0} s", exception);
         }
         catch
         {
