@@ -54,8 +54,10 @@ internal sealed partial class ImageBuilder(
         }
 
         // One holder per image, here or (with a distributed coordinator) in the cluster; whoever held it before us may
-        // have stored the image meanwhile, so look again once it is ours.
-        await using var hold = (await coordinator.AcquireAsync(buildKey, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        // have stored the image meanwhile, so look again once it is ours. When nothing could be handed over (an
+        // unpinned set with recent builds off), waiting would only queue builds that run anyway.
+        var handOver = CanBeHandedOver(packageSet);
+        await using var hold = (handOver ? await coordinator.AcquireAsync(buildKey, cancellationToken).ConfigureAwait(false) : NoHold).ConfigureAwait(false);
         if (await TryFindBuiltAsync(request, packageSet, buildKey, cancellationToken, reportUnusable: false).ConfigureAwait(false) is { } built)
         {
             LogBuiltWhileWaiting(request.Name, request.Tag, built.OciManifest.Digest.ToString());
@@ -97,7 +99,7 @@ internal sealed partial class ImageBuilder(
                 image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
                 await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false);
             }
-            if (packageSet.CacheKey(request) is { } cacheKey) await ImageCache.WriteAsync(store, cacheKey, image, cancellationToken).ConfigureAwait(false);
+            if (packageSet.IsPinned) await ImageCache.WriteAsync(store, buildKey, image, cancellationToken).ConfigureAwait(false);
             else if (RecentLifetime > TimeSpan.Zero) await ImageCache.WriteRecentAsync(store, buildKey, image, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
             NixeryDiagnostics.ImagesBuilt.Add(1);
@@ -108,7 +110,12 @@ internal sealed partial class ImageBuilder(
         }
     }
 
+    private static readonly IAsyncDisposable NoHold = new NothingHeld();
+
     private TimeSpan RecentLifetime => registryOptions.Value.RecentBuildLifetime;
+
+    /// <summary>Whether a stored image can answer for this set: always when pinned (the image cache), else while recent.</summary>
+    private bool CanBeHandedOver(PackageSetReference packageSet) => packageSet.IsPinned || RecentLifetime > TimeSpan.Zero;
 
     /// <summary>
     /// The image as stored by an earlier build: for good when the package set is pinned, else when it was built within
@@ -117,12 +124,12 @@ internal sealed partial class ImageBuilder(
     private async Task<BuiltImage?> TryFindBuiltAsync(
         ImageRequest request, PackageSetReference packageSet, string buildKey, CancellationToken cancellationToken, bool reportUnusable = true)
     {
-        var cacheKey = packageSet.CacheKey(request);
-        if (cacheKey is null && RecentLifetime <= TimeSpan.Zero) return null;
-        var (image, unusable) = cacheKey is not null
-            ? await ImageCache.TryReadAsync(store, cacheKey, request, cancellationToken).ConfigureAwait(false)
+        // The cache key of a pinned set is its build key (PackageSetReference.CacheKey).
+        if (!CanBeHandedOver(packageSet)) return null;
+        var (image, unusable) = packageSet.IsPinned
+            ? await ImageCache.TryReadAsync(store, buildKey, request, cancellationToken).ConfigureAwait(false)
             : await ImageCache.TryReadRecentAsync(store, buildKey, request, RecentLifetime, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        if (unusable is not null && reportUnusable) LogCacheRecordUnusable(request.Name, request.Tag, cacheKey ?? buildKey, unusable);
+        if (unusable is not null && reportUnusable) LogCacheRecordUnusable(request.Name, request.Tag, buildKey, unusable);
         if (image is null) return null;
         // Served now: kept by garbage collection for another retention period, unless a collection running now took part of it.
         if (await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false) && !await roots.ConfirmAsync(image, cancellationToken).ConfigureAwait(false))
@@ -182,4 +189,9 @@ internal sealed partial class ImageBuilder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Built image {Image}:{Tag}: {LayerCount} layers from {PathCount} store paths as {ManifestDigest} in {ElapsedMs:F0} ms")]
     private partial void LogBuilt(string image, string tag, int layerCount, int pathCount, string manifestDigest, double elapsedMs);
+
+    private sealed class NothingHeld : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

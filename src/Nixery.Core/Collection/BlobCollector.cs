@@ -30,12 +30,21 @@ public sealed partial class BlobCollector(
         var keepUsedSince = started - (retention ?? options.Value.Retention);
         var keepWrittenSince = started - (gracePeriod ?? options.Value.GracePeriod);
 
-        // Announced before the roots are read: a build recorded from now on is checked once this run is over.
+        // Announced before the roots are read: a build recorded from now on is checked once this run is over. Written
+        // again while the run lasts, since instances take an announcement older than an hour for a dead run's.
         var announcement = $"{ImageRoots.CollectionPrefix}{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        if (apply) await store.WriteRecordAsync(announcement, Encoding.UTF8.GetBytes(started.ToString("O")), cancellationToken).ConfigureAwait(false);
+        var announced = DateTimeOffset.MinValue;
+        async Task AnnounceAsync()
+        {
+            if (!apply || _time.GetUtcNow() - announced < ImageRoots.CollectionRecordLifetime / 6) return;
+            announced = _time.GetUtcNow();
+            await store.WriteRecordAsync(announcement, Encoding.UTF8.GetBytes(announced.ToString("O")), cancellationToken).ConfigureAwait(false);
+        }
+        await AnnounceAsync().ConfigureAwait(false);
         try
         {
-            var (needed, kept, expired, expiredImages) = await ReadRootsAsync(listing, keepUsedSince, cancellationToken).ConfigureAwait(false);
+            var read = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+            var (needed, kept, expired, expiredImages) = await ReadRootsAsync(listing, keepUsedSince, read, cancellationToken).ConfigureAwait(false);
 
             var candidates = new List<BlobInfo>();
             var (blobsKept, bytesKept) = (0, 0L);
@@ -51,8 +60,8 @@ public sealed partial class BlobCollector(
                 candidates.Add(new BlobInfo(digest, blob.Size));
             }
 
-            // Roots recorded while the blobs were listed count too.
-            var (neededNow, _, _, _) = await ReadRootsAsync(listing, keepUsedSince, cancellationToken).ConfigureAwait(false);
+            // Roots recorded while the blobs were listed count too (only those written since they were read).
+            var (neededNow, _, _, _) = await ReadRootsAsync(listing, keepUsedSince, read, cancellationToken).ConfigureAwait(false);
             var deleted = new List<BlobInfo>();
             foreach (var blob in candidates)
             {
@@ -61,11 +70,12 @@ public sealed partial class BlobCollector(
                     (blobsKept, bytesKept) = (blobsKept + 1, bytesKept + blob.Size);
                     continue;
                 }
+                await AnnounceAsync().ConfigureAwait(false);
                 if (apply) await deletion.DeleteAsync(StorageKeys.Blob(blob.Digest), cancellationToken).ConfigureAwait(false);
                 deleted.Add(blob);
             }
 
-            var records = apply ? await DeleteRecordsAsync(listing, deletion, expired, [.. deleted.Select(b => b.Digest)], cancellationToken).ConfigureAwait(false) : expired.Count;
+            var records = apply ? await DeleteRecordsAsync(listing, deletion, expired, keepUsedSince, [.. deleted.Select(b => b.Digest)], cancellationToken).ConfigureAwait(false) : expired.Count;
             var report = new CollectionReport(apply, kept, expiredImages, blobsKept, bytesKept, deleted, records);
             LogCollected(apply ? "deleted" : "would delete", report.Deleted.Count, report.BytesDeleted, report.ImagesKept, report.BlobsKept, report.BytesKept, report.RecordsDeleted);
             return report;
@@ -79,15 +89,18 @@ public sealed partial class BlobCollector(
     /// <summary>
     /// The blobs that roots used since <paramref name="since"/> need, how many images those are (an image has a root per
     /// manifest: count by its first, the OCI manifest), the keys of the other roots, and how many images they are.
+    /// Roots in <paramref name="read"/> with the same modification time are skipped; every root read is added to it.
     /// </summary>
     private async Task<(HashSet<Digest> Needed, int Kept, List<string> Expired, int ExpiredImages)> ReadRootsAsync(
-        IStorageListing listing, DateTimeOffset since, CancellationToken cancellationToken)
+        IStorageListing listing, DateTimeOffset since, Dictionary<string, DateTimeOffset?> read, CancellationToken cancellationToken)
     {
         var needed = new HashSet<Digest>();
         var (kept, gone) = (new HashSet<Digest>(), new HashSet<string>(StringComparer.Ordinal));
         var expired = new List<string>();
         await foreach (var root in listing.ListAsync(StorageKeys.RecordPrefix + ImageRoots.RootPrefix, cancellationToken).ConfigureAwait(false))
         {
+            if (read.TryGetValue(root.Key, out var modified) && modified is not null && modified == root.LastModified) continue;
+            read[root.Key] = root.LastModified;
             var bytes = await store.ReadRecordAsync(root.Key[StorageKeys.RecordPrefix.Length..], cancellationToken).ConfigureAwait(false);
             if (bytes is null) continue;
             var record = ImageRoots.Parse(bytes);
@@ -106,11 +119,17 @@ public sealed partial class BlobCollector(
     }
 
     /// <summary>Deletes the expired roots and every other record that names a deleted blob (cache records would only miss).</summary>
-    private async Task<int> DeleteRecordsAsync(IStorageListing listing, IStorageDeletion deletion, List<string> expiredRoots, HashSet<Digest> deleted, CancellationToken cancellationToken)
+    private async Task<int> DeleteRecordsAsync(
+        IStorageListing listing, IStorageDeletion deletion, List<string> expiredRoots, DateTimeOffset since, HashSet<Digest> deleted, CancellationToken cancellationToken)
     {
         var count = 0;
         foreach (var key in expiredRoots)
+        {
+            // Used again since it was read (served by another instance): it stays.
+            var bytes = await store.ReadRecordAsync(key[StorageKeys.RecordPrefix.Length..], cancellationToken).ConfigureAwait(false);
+            if (bytes is not null && ImageRoots.Parse(bytes) is { } root && root.LastUsed >= since) continue;
             if (await deletion.DeleteAsync(key, cancellationToken).ConfigureAwait(false)) count++;
+        }
         if (deleted.Count == 0) return count;
         await foreach (var record in listing.ListAsync(StorageKeys.RecordPrefix, cancellationToken).ConfigureAwait(false))
         {

@@ -80,9 +80,14 @@ public sealed class ImageRoots
     public async Task<bool> ConfirmAsync(BuiltImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (_listing is null || !await CollectionRunningAsync(cancellationToken).ConfigureAwait(false)) return true;
+        if (_listing is null) return true;
+        var waited = false;
         while (await CollectionRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            waited = true;
             await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken).ConfigureAwait(false);
+        }
+        if (!waited) return true;
         foreach (var digest in BlobsOf(image))
         {
             if (await _store.StatAsync(digest, cancellationToken).ConfigureAwait(false) is null)
