@@ -16,10 +16,9 @@ internal sealed class ReplicaCluster : IAsyncDisposable
     private readonly StandaloneServerProcess?[] _replicas;
     private readonly Dictionary<string, int> _probes = [];
     private Dictionary<string, string> _environment = [];
+    private NixCallLog _nix = null!;
 
     private ReplicaCluster(string directory, int count) => (_directory, _replicas) = (directory, new StandaloneServerProcess?[count]);
-
-    private string CallLog => Path.Combine(_directory, "nix-calls.log");
 
     private string BuildLog => Path.Combine(_directory, "probe-builds.log");
 
@@ -35,13 +34,13 @@ internal sealed class ReplicaCluster : IAsyncDisposable
         var cluster = new ReplicaCluster(Directory.CreateTempSubdirectory("nixery-cluster-").FullName, count);
         try
         {
-            cluster.WriteNixWrappers();
+            cluster._nix = new NixCallLog(cluster._directory);
             cluster.WritePackageSet();
             var environment = cluster._environment = new Dictionary<string, string>(storage)
             {
                 ["NIXERY_PKGS_PATH"] = cluster.PackageSet,
                 ["Nixery__Redis__LockExpiry"] = lockExpiry.ToString("c"),
-                ["Nixery__Nix__NixBinDirectory"] = Path.Combine(cluster._directory, "bin"),
+                ["Nixery__Nix__NixBinDirectory"] = cluster._nix.BinDirectory,
                 ["Nixery__Nix__ExtraArguments__0"] = "--option",
                 ["Nixery__Nix__ExtraArguments__1"] = "substitute",
                 ["Nixery__Nix__ExtraArguments__2"] = "false",
@@ -91,8 +90,8 @@ internal sealed class ReplicaCluster : IAsyncDisposable
 
     /// <summary>The replicas that evaluated an image with <paramref name="probe"/>, once per evaluation: one per image build that reached Nix.</summary>
     public IReadOnlyList<int> EvaluationsOf(string probe) =>
-        [.. Lines(CallLog).Where(line => line.Contains(" nix-instantiate ", StringComparison.Ordinal) && line.Contains(probe, StringComparison.Ordinal))
-            .Select(line => int.Parse(line[..line.IndexOf(' ', StringComparison.Ordinal)]))];
+        [.. _nix.Calls().Where(call => call.Command == "nix-instantiate" && call.Arguments.Contains(probe, StringComparison.Ordinal))
+            .Select(call => int.Parse(call.Tag))];
 
     /// <summary>How many times Nix really built <paramref name="probe"/>'s derivation (not found in the store).</summary>
     public int RealisationsOf(string probe) => Lines(BuildLog).Count(line => line == probe);
@@ -114,26 +113,6 @@ internal sealed class ReplicaCluster : IAsyncDisposable
         await ExternalTool.RunAsync(_environment, "dotnet", [StandaloneServerProcess.ProgramIn(RepositoryRoot.Path), .. arguments]);
 
     private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
-
-    // Each wrapper logs "<replica> <command> <arguments on one line>" and runs the real Nix command.
-    private void WriteNixWrappers()
-    {
-        var bin = Directory.CreateDirectory(Path.Combine(_directory, "bin")).FullName;
-        foreach (var command in new[] { "nix-instantiate", "nix-store", "nix", "nix-daemon" })
-        {
-            var real = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
-                .Select(directory => Path.Combine(directory, command)).FirstOrDefault(File.Exists)
-                ?? throw new InvalidOperationException($"{command} is not installed: run scripts/install-dependencies (nix-bin)");
-            var wrapper = Path.Combine(bin, command);
-            File.WriteAllText(wrapper, $"""
-                #!/bin/sh
-                printf '%s %s %s\n' "$NIXERY_TEST_REPLICA" {command} "$(printf '%s' "$*" | tr '\n' ' ')" >> '{CallLog}'
-                exec '{real}' "$@"
-
-                """);
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
 
     // The demo set, and a derivation per entry of probes.json that logs its build, sleeps and writes its name.
     private void WritePackageSet()

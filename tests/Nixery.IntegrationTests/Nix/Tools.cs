@@ -23,11 +23,6 @@ internal static class Tools
             throw new InvalidOperationException("The demo package set needs /bin/busybox: apt-get install -y busybox-static.");
     }
 
-    /// <summary>The full path of <paramref name="command"/> on <c>PATH</c>.</summary>
-    public static string Which(string command) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(directory => Path.Combine(directory, command)).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException($"{command} is not on PATH");
-
     /// <summary>Fails when git is missing.</summary>
     public static void RequireGit()
     {
