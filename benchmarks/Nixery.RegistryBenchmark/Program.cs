@@ -1,3 +1,5 @@
+using Nixery.RegistryBenchmark.Backends;
+using Nixery.RegistryBenchmark.Building;
 using Nixery.RegistryBenchmark.Measuring;
 using Nixery.RegistryBenchmark.Serving;
 
@@ -24,34 +26,31 @@ switch (args)
     case ["serve", "--packages", var packages, "--storage", var storage, "--state", var state]:
         return await BenchmarkRegistryHost.ServeAsync(packages, storage, state, cancel.Token);
 
-    case ["backends", .. var rest] when rest is [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:
-        var table = await Nixery.RegistryBenchmark.Backends.BackendServingBenchmark.RunAsync(
-            rest.Contains("--smoke") ? Nixery.RegistryBenchmark.Backends.BackendServingBenchmark.Settings.Smoke : Nixery.RegistryBenchmark.Backends.BackendServingBenchmark.Settings.Full,
-            Console.Out, cancel.Token);
-        Console.WriteLine();
-        Console.WriteLine(table);
-        if (rest is [.., "--markdown", var tableFile]) await File.WriteAllTextAsync(tableFile, table, cancel.Token);
-        return 0;
+    case ["backends", .. var rest] when IsTableOptions(rest):
+        return await PrintAsync(rest, smoke => BackendServingBenchmark.RunAsync(
+            smoke ? BackendServingBenchmark.Settings.Smoke : BackendServingBenchmark.Settings.Full, Console.Out, cancel.Token));
 
-    case ["cold-builds", .. var coldArguments] when coldArguments is [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:
-        var cold = await Nixery.RegistryBenchmark.Building.ColdBuildBenchmark.RunAsync(
-            coldArguments.Contains("--smoke") ? Nixery.RegistryBenchmark.Building.ColdBuildBenchmark.Settings.Smoke : Nixery.RegistryBenchmark.Building.ColdBuildBenchmark.Settings.Full,
-            Console.Out, cancel.Token);
-        Console.WriteLine();
-        Console.WriteLine(cold);
-        if (coldArguments is [.., "--markdown", var coldFile]) await File.WriteAllTextAsync(coldFile, cold, cancel.Token);
-        return 0;
+    case ["cold-builds", .. var rest] when IsTableOptions(rest):
+        return await PrintAsync(rest, smoke => ColdBuildBenchmark.RunAsync(
+            smoke ? ColdBuildBenchmark.Settings.Smoke : ColdBuildBenchmark.Settings.Full, Console.Out, cancel.Token));
 
-    case [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _]:
-        var settings = args.Contains("--smoke") ? BenchmarkSettings.Smoke : BenchmarkSettings.Full;
-        var report = await RegistryServingBenchmark.RunAsync(settings, Console.Out, cancel.Token);
-        var markdown = report.ToMarkdown();
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        if (args is [.., "--markdown", var file]) await File.WriteAllTextAsync(file, markdown, cancel.Token);
-        return 0;
+    case var rest when IsTableOptions(rest):
+        return await PrintAsync(rest, async smoke =>
+            (await RegistryServingBenchmark.RunAsync(smoke ? BenchmarkSettings.Smoke : BenchmarkSettings.Full, Console.Out, cancel.Token)).ToMarkdown());
 
     default:
         Console.Error.WriteLine(Usage);
         return 64;
+}
+
+static bool IsTableOptions(string[] options) => options is [] or ["--smoke"] or ["--markdown", _] or ["--smoke", "--markdown", _];
+
+// Runs a benchmark (in its smoke mode with --smoke), prints its Markdown table and writes it to the --markdown file.
+async Task<int> PrintAsync(string[] options, Func<bool, Task<string>> run)
+{
+    var table = await run(options.Contains("--smoke"));
+    Console.WriteLine();
+    Console.WriteLine(table);
+    if (options is [.., "--markdown", var file]) await File.WriteAllTextAsync(file, table, cancel.Token);
+    return 0;
 }
