@@ -48,6 +48,6 @@ public sealed class NixeryOptions
     /// <summary>How image names become package lists.</summary>
     public ImageRequestOptions Requests { get; set; } = new();
 
-    /// <summary>The environment and creation time of every image.</summary>
+    /// <summary>The image config of every image: environment, entrypoint and command, working directory, labels, creation time.</summary>
     public ImageConfigOptions Images { get; set; } = new();
 }

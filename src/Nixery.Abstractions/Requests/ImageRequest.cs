@@ -20,6 +20,12 @@ public sealed partial record ImageRequest
     /// <summary>The platform to build for.</summary>
     public required Architecture Architecture { get; init; }
 
+    /// <summary>
+    /// Whether the image runs as the user <c>nonroot</c> (uid and gid 65532, home <c>/home/nonroot</c>): the
+    /// <c>nonroot</c> meta-package at the front of the name.
+    /// </summary>
+    public bool NonRoot { get; init; }
+
     /// <summary>The default tag.</summary>
     public const string LatestTag = "latest";
 
@@ -54,6 +60,7 @@ public sealed partial record ImageRequest
         }
 
         var architecture = Architecture.Amd64;
+        var nonRoot = false;
         var packages = new SortedSet<string>(StringComparer.Ordinal);
         var atFront = true;
         foreach (var component in components)
@@ -61,12 +68,13 @@ public sealed partial record ImageRequest
             // Meta-packages count only before the first ordinary package, so a real package named
             // "shell" or "arm64" later in the name is still reachable.
             if (atFront && component == "shell") { packages.UnionWith(options.ShellPackages); continue; }
+            if (atFront && component == "nonroot") { nonRoot = true; continue; }
             if (atFront && component == "arm64") { architecture = Architecture.Arm64; continue; }
             atFront = false;
             packages.Add(component);
         }
         packages.UnionWith(options.AlwaysIncludedPackages);
 
-        return new ImageRequest { Name = name, Tag = tag, Packages = [.. packages], Architecture = architecture };
+        return new ImageRequest { Name = name, Tag = tag, Packages = [.. packages], Architecture = architecture, NonRoot = nonRoot };
     }
 }

@@ -21,6 +21,24 @@ namespace Nixery.Abstractions.Sources;
 public sealed record PackageSetReference(string Expression, IReadOnlyDictionary<string, string> Arguments, string Identity, bool IsPinned)
 {
     /// <summary>
+    /// Raised when images of the same packages change for everyone (2: the baseline files of the symlink layer), so that
+    /// images cached by an older version are built again.
+    /// </summary>
+    private const string ImageFormat = "image 2";
+
+    /// <summary>Where the package set comes from, as a URL (a git repository, a tarball), when it has one; the images' <c>org.opencontainers.image.source</c>.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The revision of the package set (a git commit) when it is known before building; the images' <c>org.opencontainers.image.revision</c>.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>
+    /// When <see cref="Revision"/> was committed, when known: the images' creation time, so that they stay
+    /// reproducible and still say how old their packages are.
+    /// </summary>
+    public DateTimeOffset? RevisionTime { get; init; }
+
+    /// <summary>
     /// The cache key of an image built from this set: package set, architecture and packages.
     /// Null when the set is not pinned, because the same name may then build a different image tomorrow.
     /// </summary>
@@ -28,12 +46,14 @@ public sealed record PackageSetReference(string Expression, IReadOnlyDictionary<
 
     /// <summary>
     /// The key that one build of this image holds while it runs (<see cref="Building.IBuildCoordinator"/>), pinned or
-    /// not: a SHA-256 in hex of package set, architecture and packages, so <c>git/htop</c> and <c>htop/git</c> share it.
+    /// not: a SHA-256 in hex of package set, architecture, packages and the non-root user, so <c>git/htop</c> and
+    /// <c>htop/git</c> share it while <c>nonroot/git/htop</c> does not.
     /// </summary>
     public string BuildKey(ImageRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var text = $"{Identity}\n{request.Architecture.NixSystem}\n{string.Join('\n', request.Packages)}";
+        var text = $"{ImageFormat}\n{Identity}\n{request.Architecture.NixSystem}\n{string.Join('\n', request.Packages)}"
+            + (request.NonRoot ? "\nnonroot" : "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -90,13 +90,13 @@ internal sealed partial class ImageBuilder(
         var closure = (RealisedClosure)outcome;
         await using (closure.ConfigureAwait(false))
         {
-            var image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
+            var image = await AssembleAsync(request, packageSet, closure.Graph, cancellationToken).ConfigureAwait(false);
             // Recorded for garbage collection before anyone is told of it; a collection that ran meanwhile may have
             // taken a blob this build reused, and then packing again puts it back.
             await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false);
             if (!await roots.ConfirmAsync(image, cancellationToken).ConfigureAwait(false))
             {
-                image = await AssembleAsync(request, closure.Graph, cancellationToken).ConfigureAwait(false);
+                image = await AssembleAsync(request, packageSet, closure.Graph, cancellationToken).ConfigureAwait(false);
                 await roots.TouchAsync(image, cancellationToken).ConfigureAwait(false);
             }
             if (packageSet.IsPinned) await ImageCache.WriteAsync(store, buildKey, image, cancellationToken).ConfigureAwait(false);
@@ -141,7 +141,8 @@ internal sealed partial class ImageBuilder(
     private static void RecordDuration(long started, string outcome) =>
         NixeryDiagnostics.BuildDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("nixery.build.outcome", outcome));
 
-    private async Task<BuiltImage> AssembleAsync(ImageRequest request, Abstractions.Graph.RuntimeGraph graph, CancellationToken cancellationToken)
+    private async Task<BuiltImage> AssembleAsync(
+        ImageRequest request, PackageSetReference packageSet, Abstractions.Graph.RuntimeGraph graph, CancellationToken cancellationToken)
     {
         var settings = options.Value;
 
@@ -157,9 +158,10 @@ internal sealed partial class ImageBuilder(
         var layers = new List<LayerDescriptor>(plan.Layers.Count + 1);
         foreach (var group in plan.Layers)
             layers.Add(await packer.PackStorePathsAsync(group.StorePaths, cancellationToken).ConfigureAwait(false));
-        layers.Add(await packer.PackSymlinkLayerAsync(graph.TopLevel, cancellationToken).ConfigureAwait(false));
+        var closurePaths = graph.Paths.Select(p => p.Path).ToList();
+        layers.Add(await packer.PackSymlinkLayerAsync(graph.TopLevel, closurePaths, request.NonRoot, cancellationToken).ConfigureAwait(false));
 
-        var config = await store.PutAsync(ImageDocuments.Config(request, layers, settings.Images), cancellationToken).ConfigureAwait(false);
+        var config = await store.PutAsync(ImageDocuments.Config(request, layers, settings.Images, packageSet), cancellationToken).ConfigureAwait(false);
         var oci = await StoreManifestAsync(ImageDocuments.Manifest(oci: true, config, layers), MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
         // Docker's schema 2 has no zstd layers: clients that ask for it get the OCI manifest, which docker 23+ pulls.
         var docker = layers.All(l => l.MediaType == MediaTypes.OciLayerGzip)

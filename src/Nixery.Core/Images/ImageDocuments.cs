@@ -3,7 +3,9 @@ using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
+using Nixery.Core.Packing;
 
 namespace Nixery.Core.Images;
 
@@ -15,10 +17,20 @@ public static class ImageDocuments
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
 
-    /// <summary>The image config: platform, environment, command, diff_ids and one history entry per layer.</summary>
-    public static byte[] Config(ImageRequest request, IReadOnlyList<LayerDescriptor> layers, ImageConfigOptions options)
+    /// <summary>
+    /// The image config: platform, user, environment, entrypoint and command, working directory, labels, diff_ids and
+    /// one history entry per layer.
+    /// </summary>
+    /// <param name="request">The image's request: its packages, platform and user.</param>
+    /// <param name="layers">The layers, bottom first.</param>
+    /// <param name="options">The settings of every image.</param>
+    /// <param name="packageSet">The package set the image was built from, whose source, revision and revision time become labels.</param>
+    public static byte[] Config(
+        ImageRequest request, IReadOnlyList<LayerDescriptor> layers, ImageConfigOptions options, PackageSetReference? packageSet = null)
     {
-        var created = options.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        var created = Timestamp(packageSet?.RevisionTime ?? options.Created);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -27,14 +39,18 @@ public static class ImageDocuments
             json.WriteString("architecture", request.Architecture.OciArchitecture);
             json.WriteString("os", "linux");
             json.WriteStartObject("config");
-            json.WriteStartArray("Env");
-            foreach (var variable in options.Environment) json.WriteStringValue(variable);
-            json.WriteEndArray();
-            if (request.Packages.Contains("bashInteractive", StringComparer.Ordinal))
+            if (request.NonRoot) json.WriteString("User", BaselineFiles.NonRootUser);
+            WriteStrings(json, "Env", options.Environment);
+            if (options.Entrypoint is { } entrypoint) WriteStrings(json, "Entrypoint", entrypoint);
+            if ((options.Cmd ?? DefaultCmd(request)) is { } cmd) WriteStrings(json, "Cmd", cmd);
+            if ((options.WorkingDir ?? (request.NonRoot ? "/" + BaselineFiles.NonRootHome : null)) is { } workingDir)
+                json.WriteString("WorkingDir", workingDir);
+            var labels = Labels(options, packageSet);
+            if (labels.Count > 0)
             {
-                json.WriteStartArray("Cmd");
-                json.WriteStringValue("bash");
-                json.WriteEndArray();
+                json.WriteStartObject("Labels");
+                foreach (var (key, value) in labels) json.WriteString(key, value);
+                json.WriteEndObject();
             }
             json.WriteEndObject();
             json.WriteStartObject("rootfs");
@@ -76,6 +92,31 @@ public static class ImageDocuments
             json.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    private static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    // An image of the shell meta-package starts a shell, as the original's did.
+    private static string[]? DefaultCmd(ImageRequest request) =>
+        request.Packages.Contains("bashInteractive", StringComparer.Ordinal) ? ["bash"] : null;
+
+    private static void WriteStrings(Utf8JsonWriter json, string property, IEnumerable<string> values)
+    {
+        json.WriteStartArray(property);
+        foreach (var value in values) json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+
+    /// <summary>The labels, in ordinal order so that the bytes are stable: Nixery's, then the configured ones over them.</summary>
+    private static SortedDictionary<string, string> Labels(ImageConfigOptions options, PackageSetReference? packageSet)
+    {
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if ((options.Source ?? packageSet?.Source) is { Length: > 0 } source) labels["org.opencontainers.image.source"] = source;
+        if (packageSet?.Revision is { } revision) labels["org.opencontainers.image.revision"] = revision;
+        if (packageSet?.RevisionTime is { } time) labels["org.opencontainers.image.created"] = Timestamp(time);
+        foreach (var (key, value) in options.Labels) labels[key] = value;
+        return labels;
     }
 
     // Store paths are shown by name (hello-2.12.1), as a person reading the history wants them.

@@ -6,7 +6,8 @@ namespace Nixery.Core.Packing;
 
 /// <summary>
 /// Writes a POSIX ustar archive whose bytes depend only on names, kinds, permission bits, symlink targets and file
-/// contents: every entry has mtime <see cref="FixedMtime"/>, uid/gid 0 and empty user/group names. A PAX extended
+/// contents: every entry has mtime <see cref="FixedMtime"/>, its numeric owner as uid and gid (0 but for the baseline's non-root
+/// home) and empty user/group names. A PAX extended
 /// header (typeflag <c>x</c>) precedes an entry only when its path or link target does not fit ustar's fields or its
 /// size exceeds ustar's 11 octal digits; it then holds only <c>path</c>, <c>linkpath</c> and/or <c>size</c> records,
 /// in that order, never times.
@@ -49,7 +50,7 @@ internal sealed class DeterministicTarWriter(ChunkWriter output, EstargzIndex? i
             if (!fitsSize) AppendPaxRecord(pax, "size", size.ToString(CultureInfo.InvariantCulture));
             var paxBytes = Encoding.UTF8.GetBytes(pax.ToString());
             var paxName = Encoding.UTF8.GetBytes("PaxHeaders/" + Path.GetFileName(entry.Name));
-            BuildHeader(paxName.AsSpan(0, Math.Min(paxName.Length, NameLength)), 0, 0b110_100_100, paxBytes.Length, (byte)'x', []);
+            BuildHeader(paxName.AsSpan(0, Math.Min(paxName.Length, NameLength)), 0, 0b110_100_100, 0, paxBytes.Length, (byte)'x', []);
             await output.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
             await output.WriteAsync(paxBytes, cancellationToken).ConfigureAwait(false);
             await output.WriteZerosAsync(Padding(paxBytes.Length), cancellationToken).ConfigureAwait(false);
@@ -64,7 +65,7 @@ internal sealed class DeterministicTarWriter(ChunkWriter output, EstargzIndex? i
             TarEntryKind.Symlink => (byte)'2',
             _ => (byte)'0',
         };
-        BuildHeader(ustarName, fitsName ? prefixLength : 0, entry.Mode & 0b111_111_111_111, fitsSize ? size : 0, typeflag, ustarLink);
+        BuildHeader(ustarName, fitsName ? prefixLength : 0, entry.Mode & 0b111_111_111_111, entry.Owner, fitsSize ? size : 0, typeflag, ustarLink);
         await output.WriteAsync(_header, cancellationToken).ConfigureAwait(false);
 
         if (entry.Kind == TarEntryKind.RegularFile)
@@ -145,7 +146,7 @@ internal sealed class DeterministicTarWriter(ChunkWriter output, EstargzIndex? i
         pax.Append(CultureInfo.InvariantCulture, $"{length} {key}={value}\n");
     }
 
-    private void BuildHeader(ReadOnlySpan<byte> nameBytes, int prefixLength, int mode, long size, byte typeflag, ReadOnlySpan<byte> link)
+    private void BuildHeader(ReadOnlySpan<byte> nameBytes, int prefixLength, int mode, int owner, long size, byte typeflag, ReadOnlySpan<byte> link)
     {
         var h = _header.AsSpan();
         h.Clear();
@@ -160,8 +161,8 @@ internal sealed class DeterministicTarWriter(ChunkWriter output, EstargzIndex? i
         }
 
         WriteOctal(h.Slice(100, 8), mode);
-        WriteOctal(h.Slice(108, 8), 0); // uid
-        WriteOctal(h.Slice(116, 8), 0); // gid
+        WriteOctal(h.Slice(108, 8), owner); // uid
+        WriteOctal(h.Slice(116, 8), owner); // gid
         WriteOctal(h.Slice(124, 12), size);
         WriteOctal(h.Slice(136, 12), FixedMtime);
         h[156] = typeflag;

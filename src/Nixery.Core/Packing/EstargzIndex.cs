@@ -38,7 +38,7 @@ internal sealed class EstargzIndex(ChunkWriter output, int chunkSize) : IDisposa
             TarEntryKind.Symlink => "symlink",
             _ => "reg",
         };
-        _current = new Entry(tarName, type, entry.Mode & 0b111_111_111_111, entry.Kind == TarEntryKind.RegularFile ? entry.Size : 0, entry.LinkTarget);
+        _current = new Entry(tarName, type, entry.Mode & 0b111_111_111_111, entry.Kind == TarEntryKind.RegularFile ? entry.Size : 0, entry.LinkTarget, entry.Owner);
         _entries.Add(_current);
     }
 
@@ -97,8 +97,8 @@ internal sealed class EstargzIndex(ChunkWriter output, int chunkSize) : IDisposa
                         json.WriteString("modtime", ModTime);
                         if (entry.LinkName is not null) json.WriteString("linkName", entry.LinkName);
                         json.WriteNumber("mode", entry.Mode);
-                        json.WriteNumber("uid", 0);
-                        json.WriteNumber("gid", 0);
+                        json.WriteNumber("uid", entry.Owner);
+                        json.WriteNumber("gid", entry.Owner);
                     }
                     if (entry.Chunks.Count > 0)
                     {
@@ -133,7 +133,7 @@ internal sealed class EstargzIndex(ChunkWriter output, int chunkSize) : IDisposa
         if (_current is { Chunks.Count: > 0 } file) file.Chunks[^1].Digest = Digest.FromHash(_chunkHash.GetHashAndReset()).ToString();
     }
 
-    private sealed record Entry(string Name, string Type, int Mode, long Size, string? LinkName)
+    private sealed record Entry(string Name, string Type, int Mode, long Size, string? LinkName, int Owner)
     {
         public List<Chunk> Chunks { get; } = [];
 

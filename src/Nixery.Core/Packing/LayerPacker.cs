@@ -75,16 +75,33 @@ public sealed partial class LayerPacker
     }
 
     /// <summary>
-    /// The symlink layer of an image whose top-level packages are <paramref name="topLevelPaths"/>: their trees merged
-    /// into <c>/</c> as symlinks into the store, plus <c>/tmp</c> and, when some package has <c>bin/env</c>,
-    /// <c>/usr/bin/env</c>. Built in-process, cached in the layer index like any layer (under a distinct key).
+    /// The symlink layer of an image whose top-level packages are <paramref name="topLevelPaths"/> and that are their own
+    /// closure (see the overload with a closure), without the non-root user.
     /// </summary>
-    public Task<LayerDescriptor> PackSymlinkLayerAsync(IReadOnlyList<string> topLevelPaths, CancellationToken cancellationToken = default)
+    public Task<LayerDescriptor> PackSymlinkLayerAsync(IReadOnlyList<string> topLevelPaths, CancellationToken cancellationToken = default) =>
+        PackSymlinkLayerAsync(topLevelPaths, topLevelPaths, nonRoot: false, cancellationToken);
+
+    /// <summary>
+    /// The symlink layer of an image whose top-level packages are <paramref name="topLevelPaths"/>: their trees merged
+    /// into <c>/</c> as symlinks into the store, plus the baseline: <c>/tmp</c> (1777), <c>/etc/passwd</c>,
+    /// <c>/etc/group</c> and <c>/etc/nsswitch.conf</c> (with the <c>nonroot</c> user and its home when
+    /// <paramref name="nonRoot"/>), and <c>/usr/bin/env</c> when the packages or <paramref name="closurePaths"/> have an
+    /// <c>env</c> or a busybox. Built in-process, cached in the layer index like any layer (under a distinct key).
+    /// </summary>
+    /// <param name="topLevelPaths">The image's top-level store paths.</param>
+    /// <param name="closurePaths">Their whole closure. It follows from the top-level paths, so it is not part of the layer's key.</param>
+    /// <param name="nonRoot">Whether the image gets the <c>nonroot</c> user (65532), group and home.</param>
+    /// <param name="cancellationToken">Stops this caller's wait.</param>
+    public Task<LayerDescriptor> PackSymlinkLayerAsync(
+        IReadOnlyList<string> topLevelPaths, IReadOnlyList<string> closurePaths, bool nonRoot, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(closurePaths);
         var paths = Normalize(topLevelPaths);
-        var key = Key(FormatPrefix + "symlinks\n", paths);
-        var contents = new[] { "symlinks for " + string.Join(", ", paths.Select(Path.GetFileName)) };
-        return GetOrPackAsync(key, "symlinks", paths, contents, token => SymlinkTree.Build(paths, _logger, token), cancellationToken);
+        // "baseline 1" names the layer's rules: raise it when the baseline changes, so that no older layer is reused.
+        var key = Key(FormatPrefix + "symlinks\nbaseline 1\n" + (nonRoot ? "nonroot\n" : ""), paths);
+        var contents = new[] { "symlinks for " + string.Join(", ", paths.Select(Path.GetFileName)) + (nonRoot ? " with user nonroot" : "") };
+        return GetOrPackAsync(key, "symlinks", paths, contents,
+            token => SymlinkTree.Build(paths, closurePaths, nonRoot, _logger, token), cancellationToken);
     }
 
     /// <summary>The layer index key: SHA-256 (hex) of <paramref name="prefix"/> and the sorted paths joined by newlines.</summary>

@@ -16,8 +16,14 @@ namespace Nixery.Core.Packing;
 /// <item>On a conflict (a name whose providers are not all directories) the first package wins; the others are logged.</item>
 /// <item>Symlinks inside packages are leaves: never followed while merging.</item>
 /// <item><c>/tmp</c> is a real directory with mode 1777. <c>/usr/bin/env</c> is a symlink to <c>/bin/env</c> when the merged
-/// <c>/bin/env</c> resolves to an existing file; a linked <c>/usr</c> or <c>/usr/bin</c> is then turned into a real
-/// directory of links so that the entry has real parents.</item>
+/// <c>/bin/env</c> resolves to an existing file; otherwise to the first <c>bin/env</c> of the closure (in store-path
+/// order), otherwise to the first <c>bin/busybox</c> of the closure (busybox runs its applet named by the link), and is
+/// absent when the closure has neither. A linked <c>/usr</c> or <c>/usr/bin</c> is then turned into a real directory of
+/// links so that the entry has real parents.</item>
+/// <item>The baseline (<see cref="BaselineFiles"/>): <c>/etc/passwd</c>, <c>/etc/group</c> and <c>/etc/nsswitch.conf</c>
+/// where no package has them (a package's own file wins, so that a package meant to provide them can), a linked
+/// <c>/etc</c> being expanded like <c>/usr</c> so that packages' <c>/etc/ssl</c> and <c>/etc/services</c> stay;
+/// <c>/root</c> (mode 0700) where no package has it; for a non-root image <c>/home/nonroot</c>, owned by 65532:65532.</item>
 /// <item>Top-level paths that are not directories (single files, symlinks) contribute nothing.</item>
 /// </list>
 /// </remarks>
@@ -34,7 +40,14 @@ internal static partial class SymlinkTree
         ReturnSpecialDirectories = false,
     };
 
-    public static List<TarEntry> Build(IReadOnlyList<string> sortedTopLevelPaths, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>The entries of the layer, in archive order.</summary>
+    /// <param name="sortedTopLevelPaths">The image's top-level store paths, ordinally sorted.</param>
+    /// <param name="closurePaths">Every store path of the image, where an <c>env</c> is looked for when the packages have none.</param>
+    /// <param name="nonRoot">Whether the image gets the <c>nonroot</c> user, group and home.</param>
+    /// <param name="logger">Where conflicts are reported.</param>
+    /// <param name="cancellationToken">Stops the walk.</param>
+    public static List<TarEntry> Build(
+        IReadOnlyList<string> sortedTopLevelPaths, IEnumerable<string> closurePaths, bool nonRoot, ILogger logger, CancellationToken cancellationToken)
     {
         var packages = sortedTopLevelPaths.Where(IsRealDirectory).ToList();
         var root = Merge(packages, "", logger, cancellationToken);
@@ -43,17 +56,48 @@ internal static partial class SymlinkTree
             LogOverridden(logger, "/tmp");
         root.Children["tmp"] = new DirNode(TmpMode);
 
-        if (Resolves(root, "bin/env") && !Resolves(root, "usr/bin/env"))
+        AddBaseline(root, nonRoot, logger);
+
+        if (!Resolves(root, "usr/bin/env") && EnvTarget(root, closurePaths) is { } envTarget)
         {
             var usr = Materialize(root, "usr", logger);
             var usrBin = usr is null ? null : Materialize(usr, "bin", logger);
-            if (usrBin is not null && !usrBin.Children.ContainsKey("env")) usrBin.Children["env"] = new LinkNode("/bin/env");
+            if (usrBin is not null && !usrBin.Children.ContainsKey("env")) usrBin.Children["env"] = new LinkNode(envTarget);
         }
 
         var entries = new List<TarEntry>();
         Flatten(root, "", entries);
         TarEntries.Sort(entries);
         return entries;
+    }
+
+    private static void AddBaseline(DirNode root, bool nonRoot, ILogger logger)
+    {
+        if (Materialize(root, "etc", logger) is { } etc)
+        {
+            foreach (var (name, content) in BaselineFiles.Etc(nonRoot))
+            {
+                if (etc.Children.ContainsKey(name)) LogKept(logger, "/etc/" + name);
+                else etc.Children[name] = new FileNode(BaselineFiles.FileMode, content);
+            }
+        }
+
+        if (!root.Children.ContainsKey("root")) root.Children["root"] = new DirNode(BaselineFiles.RootHomeMode);
+        if (!nonRoot) return;
+        var home = Materialize(root, "home", logger);
+        var user = Path.GetFileName(BaselineFiles.NonRootHome);
+        if (home is null) return;
+        if (home.Children.ContainsKey(user)) LogOverridden(logger, "/" + BaselineFiles.NonRootHome);
+        home.Children[user] = new DirNode(DirectoryMode, BaselineFiles.NonRootId);
+    }
+
+    /// <summary>What <c>/usr/bin/env</c> links to: the merged <c>/bin/env</c>, else an <c>env</c> or a busybox of the closure.</summary>
+    private static string? EnvTarget(DirNode root, IEnumerable<string> closurePaths)
+    {
+        if (Resolves(root, "bin/env")) return "/bin/env";
+        var sorted = closurePaths.Order(StringComparer.Ordinal).ToList();
+        return sorted.Select(p => p + "/bin/env").FirstOrDefault(File.Exists)
+            ?? sorted.Select(p => p + "/bin/busybox").FirstOrDefault(File.Exists);
     }
 
     private static bool IsRealDirectory(string path)
@@ -158,8 +202,11 @@ internal static partial class SymlinkTree
             switch (child)
             {
                 case DirNode sub:
-                    entries.Add(TarEntry.Directory(path, sub.Mode));
+                    entries.Add(TarEntry.Directory(path, sub.Mode, sub.Owner));
                     Flatten(sub, path, entries);
+                    break;
+                case FileNode file:
+                    entries.Add(TarEntry.InMemory(path, file.Mode, file.Content));
                     break;
                 case LinkNode link:
                     entries.Add(TarEntry.Symlink(path, link.Target));
@@ -174,12 +221,22 @@ internal static partial class SymlinkTree
     [LoggerMessage(Level = LogLevel.Information, Message = "Symlink layer: {Path} from the packages is replaced or not extended by the layer's own entry")]
     private static partial void LogOverridden(ILogger logger, string path);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Symlink layer: {Path} is taken from the packages instead of the baseline's")]
+    private static partial void LogKept(ILogger logger, string path);
+
     private abstract class Node;
 
-    private sealed class DirNode(int mode) : Node
+    private sealed class DirNode(int mode, int owner = 0) : Node
     {
         public int Mode { get; } = mode;
+        public int Owner { get; } = owner;
         public SortedDictionary<string, Node> Children { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class FileNode(int mode, byte[] content) : Node
+    {
+        public int Mode { get; } = mode;
+        public byte[] Content { get; } = content;
     }
 
     private sealed class LinkNode(string target) : Node

@@ -8,10 +8,12 @@ namespace Nixery.Core.Packing;
 /// <param name="SourcePath">Absolute path of the file whose content is written, for regular files.</param>
 /// <param name="LinkTarget">Target of a symlink, verbatim.</param>
 /// <param name="Content">The content of a regular file made in memory (eStargz's landmark and table of contents), instead of <paramref name="SourcePath"/>.</param>
+/// <param name="Owner">Numeric user and group id; root (0) for everything but the baseline's non-root home.</param>
 internal sealed record TarEntry(
-    string Name, TarEntryKind Kind, int Mode, long Size = 0, string? SourcePath = null, string? LinkTarget = null, byte[]? Content = null)
+    string Name, TarEntryKind Kind, int Mode, long Size = 0, string? SourcePath = null, string? LinkTarget = null, byte[]? Content = null,
+    int Owner = 0)
 {
-    public static TarEntry Directory(string name, int mode) => new(name, TarEntryKind.Directory, mode);
+    public static TarEntry Directory(string name, int mode, int owner = 0) => new(name, TarEntryKind.Directory, mode, Owner: owner);
 
     public static TarEntry Symlink(string name, string target) => new(name, TarEntryKind.Symlink, 0b111_111_111, LinkTarget: target);
 

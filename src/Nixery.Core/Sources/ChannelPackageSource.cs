@@ -48,5 +48,9 @@ public sealed class ChannelPackageSource : IPackageSource
         Expression,
         new Dictionary<string, string> { ["url"] = Url },
         $"tarball {Url}",
-        IsPinned);
+        IsPinned)
+    {
+        Source = Url,
+        Revision = IsPinned ? Channel : null,
+    };
 }

@@ -21,6 +21,11 @@ namespace Nixery.Core.Sources;
 /// fetch is not catchable in the Nix language.</item>
 /// </list>
 /// <para>
+/// A commit tag also gives the package set's <see cref="PackageSetReference.Revision"/> and, asked of git once per
+/// commit, its <see cref="PackageSetReference.RevisionTime"/> (the images' creation time); a ref's commit is known only
+/// to Nix, so its images carry neither.
+/// </para>
+/// <para>
 /// <see cref="ListTagsAsync"/> lists the refs that tags select with <c>git ls-remote</c>: the branches with the default
 /// prefix, the git tags with <c>refs/tags/</c>.
 /// </para>
@@ -54,7 +59,10 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
         ArgumentNullException.ThrowIfNull(refPrefix);
         Url = url;
         RefPrefix = refPrefix;
+        _commitTimes = new GitCommitTimes(url, TimeSpan.FromSeconds(30));
     }
+
+    private readonly GitCommitTimes _commitTimes;
 
     /// <summary>The repository URL.</summary>
     public string Url { get; }
@@ -156,7 +164,12 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
                 Expression,
                 new Dictionary<string, string> { ["url"] = Url, ["rev"] = rev },
                 $"git {Url} rev {rev}",
-                IsPinned: true);
+                IsPinned: true)
+            {
+                Source = Url,
+                Revision = rev,
+                RevisionTime = _commitTimes.Of(rev),
+            };
         }
 
         var gitRef = tag == ImageRequest.LatestTag ? "HEAD" : RefPrefix + tag;
@@ -164,6 +177,6 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
             Expression,
             new Dictionary<string, string> { ["url"] = Url, ["ref"] = gitRef },
             $"git {Url} ref {gitRef}",
-            IsPinned: false);
+            IsPinned: false) { Source = Url };
     }
 }

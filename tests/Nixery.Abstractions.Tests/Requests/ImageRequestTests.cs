@@ -43,6 +43,27 @@ public class ImageRequestTests
         Assert.DoesNotContain("bashInteractive", request.Packages);
     }
 
+    [Theory]
+    [InlineData("nonroot/shell/hello")]
+    [InlineData("shell/nonroot/hello")]
+    [InlineData("arm64/nonroot/hello")]
+    public void Nonroot_meta_package_at_the_front_makes_a_non_root_image_and_is_no_package(string name)
+    {
+        var request = ImageRequest.Parse(name, null);
+        Assert.True(request.NonRoot);
+        Assert.DoesNotContain("nonroot", request.Packages);
+        Assert.Contains("hello", request.Packages);
+    }
+
+    [Fact]
+    public void Nonroot_after_an_ordinary_package_is_a_package_and_the_image_runs_as_root()
+    {
+        var request = ImageRequest.Parse("hello/nonroot", null);
+        Assert.False(request.NonRoot);
+        Assert.Contains("nonroot", request.Packages);
+        Assert.False(ImageRequest.Parse("hello", null).NonRoot);
+    }
+
     [Fact]
     public void Duplicate_packages_are_built_once()
     {

@@ -25,4 +25,14 @@ public class PackageSetReferenceTests
         Assert.NotEqual(key, set.CacheKey(ImageRequest.Parse("git", null)));
         Assert.NotEqual(key, Pinned("git file:///r rev 2").CacheKey(ImageRequest.Parse("git/hello", null)));
     }
+
+    [Fact]
+    public void A_non_root_image_has_another_build_key_than_the_root_image_of_the_same_packages()
+    {
+        var set = Pinned("git file:///r rev 1");
+        var root = set.BuildKey(ImageRequest.Parse("hello", null));
+        Assert.NotEqual(root, set.BuildKey(ImageRequest.Parse("nonroot/hello", null)));
+        Assert.Equal(set.BuildKey(ImageRequest.Parse("nonroot/git/hello", null)), set.BuildKey(ImageRequest.Parse("nonroot/hello/git", null)));
+        Assert.Equal(root, set.CacheKey(ImageRequest.Parse("hello", null)));
+    }
 }

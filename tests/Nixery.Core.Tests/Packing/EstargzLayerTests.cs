@@ -131,6 +131,28 @@ public sealed class EstargzLayerTests : IDisposable
         Assert.Equal(estargz.Annotations, again.Annotations); // found in the index, annotations included
     }
 
+    [Fact]
+    public async Task The_non_root_home_is_owned_by_65532_in_the_tar_header_and_the_table_of_contents()
+    {
+        var root = _temp.Path;
+        var a = PackingFixture.CreatePackage(Path.Combine(root, "src"), "aaaa-a", "bin/a");
+        var store = Path.Combine(root, "store");
+
+        var layer = await PackingFixture.Packer(PackingFixture.Store(store), format: LayerFormat.Estargz).PackSymlinkLayerAsync([a], [a], nonRoot: true);
+        var blob = await File.ReadAllBytesAsync(PackingFixture.BlobPath(store, layer.Digest));
+
+        using var tar = new TarReader(new MemoryStream(Gunzip(blob)));
+        var entries = new List<System.Formats.Tar.TarEntry>();
+        while (tar.GetNextEntry() is { } entry) entries.Add(entry);
+        var home = Assert.Single(entries, e => e.Name == "home/nonroot/");
+        Assert.Equal((65532, 65532), (home.Uid, home.Gid));
+        Assert.Equal((0, 0), (entries.Single(e => e.Name == "tmp/").Uid, entries.Single(e => e.Name == "etc/passwd").Gid));
+        var toc = Toc(blob).GetProperty("entries").EnumerateArray().ToList();
+        var tocHome = toc.Single(e => e.GetProperty("name").GetString() == "home/nonroot/");
+        Assert.Equal((65532, 65532), (tocHome.GetProperty("uid").GetInt32(), tocHome.GetProperty("gid").GetInt32()));
+        Assert.Equal(0, toc.Single(e => e.GetProperty("name").GetString() == "tmp/").GetProperty("uid").GetInt32());
+    }
+
     private static JsonElement Toc(byte[] blob)
     {
         var tocOffset = long.Parse(Encoding.ASCII.GetString(blob, blob.Length - EstargzLayer.FooterSize + 16, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture);

@@ -64,7 +64,7 @@ public sealed class SymlinkLayerTests : IDisposable
     }
 
     [Fact]
-    public async Task Usr_bin_env_is_absent_when_no_package_provides_bin_env()
+    public async Task Usr_bin_env_is_absent_when_neither_the_packages_nor_their_closure_have_env_or_busybox()
     {
         var a = PackingFixture.CreatePackage(_temp.Combine("src"), "aaaa-a", "bin/a", "usr/share/a");
 
@@ -72,6 +72,107 @@ public sealed class SymlinkLayerTests : IDisposable
 
         Assert.DoesNotContain("usr/bin/env", e.Keys);
         Assert.DoesNotContain("usr/bin", e.Keys);
+    }
+
+    [Fact]
+    public async Task Usr_bin_env_links_to_an_env_of_the_closure_before_a_busybox_when_no_top_level_package_has_one()
+    {
+        var src = _temp.Combine("src");
+        var app = PackingFixture.CreatePackage(src, "dddd-app", "bin/app");
+        var busybox = PackingFixture.CreatePackage(src, "aaaa-busybox", "bin/busybox");
+        var coreutils = PackingFixture.CreatePackage(src, "cccc-coreutils", "bin/env");
+
+        var withEnv = await PackWithClosureAsync([app], [app, busybox, coreutils]);
+        var withBusybox = await PackWithClosureAsync([app], [app, busybox]);
+
+        Assert.Equal(coreutils + "/bin/env", withEnv["usr/bin/env"].LinkName);
+        Assert.Equal(busybox + "/bin/busybox", withBusybox["usr/bin/env"].LinkName); // busybox runs the applet its link is named after
+        Assert.Equal(TarEntryType.Directory, withBusybox["usr/bin"].Type);
+    }
+
+    [Fact]
+    public async Task Every_image_gets_passwd_group_and_nsswitch_conf_with_root_and_nobody_owned_by_root_and_readable_by_all()
+    {
+        var a = PackingFixture.CreatePackage(_temp.Combine("src"), "aaaa-a", "bin/a");
+
+        var e = await PackAsync(a);
+
+        Assert.Equal("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n", e["etc/passwd"].Content);
+        Assert.Equal("root:x:0:\nnobody:x:65534:\n", e["etc/group"].Content);
+        Assert.Contains("passwd: files\n", e["etc/nsswitch.conf"].Content);
+        Assert.Contains("hosts: files dns\n", e["etc/nsswitch.conf"].Content);
+        foreach (var name in new[] { "etc/passwd", "etc/group", "etc/nsswitch.conf" })
+        {
+            Assert.Equal(TarEntryType.RegularFile, e[name].Type);
+            Assert.Equal((UnixFileMode)0b110_100_100, e[name].Mode);
+            Assert.Equal((0, 0), (e[name].Uid, e[name].Gid));
+        }
+        Assert.Equal(TarEntryType.Directory, e["etc"].Type);
+        Assert.Equal((UnixFileMode)0b111_000_000, e["root"].Mode);
+        Assert.Equal((0, 0, (UnixFileMode)0b1_111_111_111), (e["tmp"].Uid, e["tmp"].Gid, e["tmp"].Mode));
+        Assert.DoesNotContain("home", e.Keys);
+        Assert.All(e.Values, x => Assert.Equal((0, 0), (x.Uid, x.Gid)));
+    }
+
+    [Fact]
+    public async Task A_non_root_image_gets_the_nonroot_user_and_group_and_a_home_it_owns()
+    {
+        var a = PackingFixture.CreatePackage(_temp.Combine("src"), "aaaa-a", "bin/a");
+
+        var e = await PackWithClosureAsync([a], [a], nonRoot: true);
+
+        Assert.EndsWith("\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n", e["etc/passwd"].Content);
+        Assert.StartsWith("root:x:0:0:", e["etc/passwd"].Content);
+        Assert.Equal("root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n", e["etc/group"].Content);
+        Assert.Equal((TarEntryType.Directory, 0, 0), (e["home"].Type, e["home"].Uid, e["home"].Gid));
+        var home = e["home/nonroot"];
+        Assert.Equal((TarEntryType.Directory, 65532, 65532, (UnixFileMode)0b111_101_101), (home.Type, home.Uid, home.Gid, home.Mode));
+        Assert.Equal((UnixFileMode)0b1_111_111_111, e["tmp"].Mode);
+    }
+
+    [Fact]
+    public async Task Packages_etc_files_stay_beside_the_baseline_and_a_package_s_own_passwd_wins()
+    {
+        var src = _temp.Combine("src");
+        var cacert = PackingFixture.CreatePackage(src, "aaaa-cacert", "etc/ssl/certs/ca-bundle.crt");
+        var users = PackingFixture.CreatePackage(src, "bbbb-users", "bin/u");
+        Directory.CreateDirectory(Path.Combine(users, "share"));
+
+        var linkedEtc = await PackAsync(cacert, users);
+
+        // cacert alone has etc/: the link to its etc is expanded into a real directory of links.
+        Assert.Equal(TarEntryType.Directory, linkedEtc["etc"].Type);
+        Assert.Equal(cacert + "/etc/ssl", linkedEtc["etc/ssl"].LinkName);
+        Assert.Equal(TarEntryType.RegularFile, linkedEtc["etc/passwd"].Type);
+
+        var fakeNss = PackingFixture.CreatePackage(src, "0000-fake-nss", "etc/passwd", "etc/protocols");
+        var own = await PackAsync(cacert, fakeNss);
+
+        Assert.Equal(fakeNss + "/etc/passwd", own["etc/passwd"].LinkName);
+        Assert.Equal(fakeNss + "/etc/protocols", own["etc/protocols"].LinkName);
+        Assert.Equal(cacert + "/etc/ssl", own["etc/ssl"].LinkName);
+        Assert.Equal(TarEntryType.RegularFile, own["etc/group"].Type);
+    }
+
+    [Fact]
+    public async Task Root_and_non_root_symlink_layers_of_the_same_packages_differ_and_each_is_reproducible()
+    {
+        var a = PackingFixture.CreatePackage(_temp.Combine("src"), "aaaa-a", "bin/a");
+        var store = PackingFixture.Store(_temp.Combine("s1"));
+
+        var root = await PackingFixture.Packer(store).PackSymlinkLayerAsync([a], [a], nonRoot: false);
+        var nonRoot = await PackingFixture.Packer(store).PackSymlinkLayerAsync([a], [a], nonRoot: true);
+        var nonRootElsewhere = await PackingFixture.Packer(PackingFixture.Store(_temp.Combine("s2")), parallelism: 1).PackSymlinkLayerAsync([a], [a], nonRoot: true);
+
+        Assert.NotEqual(root.Digest, nonRoot.Digest);
+        Assert.Equal(nonRoot.Digest, nonRootElsewhere.Digest);
+    }
+
+    private async Task<Dictionary<string, LayerPackerTests.ReadEntry>> PackWithClosureAsync(string[] topLevel, string[] closure, bool nonRoot = false)
+    {
+        var storeRoot = _temp.Combine("store-" + Guid.NewGuid().ToString("N"));
+        var layer = await PackingFixture.Packer(PackingFixture.Store(storeRoot)).PackSymlinkLayerAsync(topLevel, closure, nonRoot);
+        return LayerPackerTests.ReadEntries(PackingFixture.BlobPath(storeRoot, layer.Digest)).ToDictionary(x => x.Name.TrimEnd('/'));
     }
 
     [Fact]
