@@ -52,7 +52,7 @@ public sealed class RecentBuilds
             return (result, false);
         }
 
-        var key = $"{request.Tag}\n{request.Architecture.NixSystem}\n{string.Join('\n', request.Packages)}";
+        var key = $"{request.Tag}\n{request.Architecture.NixSystem}\n{string.Join('\n', request.Packages)}" + (request.NonRoot ? "\nnonroot" : "");
         while (true)
         {
             if (_entries.TryGetValue(key, out var existing))
