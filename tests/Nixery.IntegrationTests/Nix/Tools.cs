@@ -1,3 +1,4 @@
+using Nixery.Testing;
 using System.Diagnostics;
 
 namespace Nixery.IntegrationTests.Nix;
@@ -59,6 +60,20 @@ internal static class Tools
             throw new InvalidOperationException(
                 $"{fileName} {string.Join(' ', startInfo.ArgumentList)} exited with {process.ExitCode}: {stderr.Result}");
         return stdout.Result.Trim();
+    }
+
+    /// <summary>Runs git in <paramref name="directory"/> as the tests' committer; its trimmed output.</summary>
+    public static string Git(string directory, params string[] arguments) =>
+        Run("git", ["-c", "user.name=Nixery tests", "-c", "user.email=tests@nixery.invalid", .. arguments], directory);
+
+    /// <summary>A git repository at <paramref name="work"/> whose branch <c>main</c> has one commit of the demo package set; that commit.</summary>
+    public static string CommitDemoPackages(string work)
+    {
+        CopyDirectory(RepositoryRoot.DemoPackages, work);
+        Git(work, "init", "-q", "-b", "main");
+        Git(work, "add", ".");
+        Git(work, "commit", "-q", "-m", "demo packages");
+        return Git(work, "rev-parse", "HEAD");
     }
 
     /// <summary>Copies a directory tree (files and directories only).</summary>

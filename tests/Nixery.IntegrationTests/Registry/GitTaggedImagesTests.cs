@@ -21,10 +21,7 @@ public sealed class GitTaggedImagesTests : IAsyncLifetime
     {
         Tools.RequireGit();
         var work = Path.Combine(_directory, "repository");
-        Tools.CopyDirectory(RepositoryRoot.DemoPackages, work);
-        Git(work, "init", "-q", "-b", "main");
-        Git(work, "add", ".");
-        Git(work, "commit", "-q", "-m", "demo packages");
+        Tools.CommitDemoPackages(work);
         Git(work, "checkout", "-q", "-b", "other");
         await File.WriteAllTextAsync(Path.Combine(work, "hello-message.txt"), OtherMessage + "\n");
         Git(work, "commit", "-q", "-a", "-m", "another greeting");
@@ -40,8 +37,7 @@ public sealed class GitTaggedImagesTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static string Git(string directory, params string[] arguments) =>
-        Tools.Run("git", ["-c", "user.name=Nixery tests", "-c", "user.email=tests@nixery.invalid", .. arguments], directory);
+    private static string Git(string directory, params string[] arguments) => Tools.Git(directory, arguments);
 
     [Fact]
     public async Task Podman_runs_hello_from_two_git_refs_as_two_tags_printing_different_greetings()

@@ -30,12 +30,8 @@ public sealed class ImageConfigSettingsTests : IAsyncLifetime
     {
         Tools.RequireGit();
         var work = Path.Combine(_directory, "repository");
-        Tools.CopyDirectory(RepositoryRoot.DemoPackages, work);
-        Git(work, "init", "-q", "-b", "main");
-        Git(work, "add", ".");
-        Git(work, "commit", "-q", "-m", "demo packages");
-        _commit = Git(work, "rev-parse", "HEAD").Trim();
-        _commitTime = long.Parse(Git(work, "show", "--no-patch", "--format=%ct", "HEAD").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        _commit = Tools.CommitDemoPackages(work);
+        _commitTime = long.Parse(Tools.Git(work, "show", "--no-patch", "--format=%ct", "HEAD"), System.Globalization.CultureInfo.InvariantCulture);
         _url = new Uri(work).AbsoluteUri;
 
         var environment = new Dictionary<string, string> { ["NIXERY_PKGS_REPO"] = _url };
@@ -49,9 +45,6 @@ public sealed class ImageConfigSettingsTests : IAsyncLifetime
         await _elsewhere.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
-
-    private static string Git(string directory, params string[] arguments) =>
-        Tools.Run("git", ["-c", "user.name=Nixery tests", "-c", "user.email=tests@nixery.invalid", .. arguments], directory);
 
     private static async Task<JsonElement> InspectAsync(StandaloneServer server, string image, bool config)
     {
