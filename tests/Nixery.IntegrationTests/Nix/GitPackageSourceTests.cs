@@ -56,6 +56,31 @@ public sealed class GitPackageSourceTests : IClassFixture<NixFixture>, IDisposab
     [Theory]
     [InlineData("work")]
     [InlineData("bare.git")]
+    public void A_commit_tag_gives_the_revision_and_git_s_committer_time_and_a_branch_neither(string repository)
+    {
+        var source = new GitPackageSource(Url(repository));
+        var committed = DateTimeOffset.FromUnixTimeSeconds(long.Parse(
+            Git(Path.Combine(_directory, "work"), "show", "--no-patch", "--format=%ct", _otherCommit), System.Globalization.CultureInfo.InvariantCulture));
+
+        var pinned = source.Resolve(_otherCommit.ToUpperInvariant());
+        var branch = source.Resolve("other");
+
+        Assert.Equal((Url(repository), _otherCommit, committed), (pinned.Source, pinned.Revision, pinned.RevisionTime));
+        Assert.Equal((Url(repository), null, null), (branch.Source, branch.Revision, (DateTimeOffset?)branch.RevisionTime));
+    }
+
+    [Fact]
+    public void A_commit_of_an_unreachable_repository_has_its_revision_but_no_time()
+    {
+        var pinned = new GitPackageSource(Url("no-such-repository")).Resolve(_otherCommit);
+
+        Assert.Equal(_otherCommit, pinned.Revision);
+        Assert.Null(pinned.RevisionTime);
+    }
+
+    [Theory]
+    [InlineData("work")]
+    [InlineData("bare.git")]
     public async Task Latest_resolves_to_the_default_branch(string repository)
     {
         var source = new GitPackageSource(Url(repository));
