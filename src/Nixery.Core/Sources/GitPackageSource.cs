@@ -36,6 +36,7 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
     private readonly Lock _tagsLock = new();
     private Task<IReadOnlyList<string>>? _tags;
     private long _tagsStarted;
+    private readonly GitCommitTimes _commitTimes;
 
     /// <summary>
     /// The Nix function this source renders: the revision fetched with <c>builtins.fetchGit</c> (by <c>ref</c>, or by
@@ -61,8 +62,6 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
         RefPrefix = refPrefix;
         _commitTimes = new GitCommitTimes(url, TimeSpan.FromSeconds(30));
     }
-
-    private readonly GitCommitTimes _commitTimes;
 
     /// <summary>The repository URL.</summary>
     public string Url { get; }
