@@ -50,4 +50,10 @@ public sealed class NixeryOptions
 
     /// <summary>The image config of every image: environment, entrypoint and command, working directory, labels, creation time.</summary>
     public ImageConfigOptions Images { get; set; } = new();
+
+    /// <summary>
+    /// Whether every image built gets a CycloneDX SBOM of its Nix closure, served as an OCI 1.1 referrer of its manifests
+    /// (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>); on by default.
+    /// </summary>
+    public bool Sboms { get; set; } = true;
 }

@@ -14,4 +14,11 @@ public sealed record BuiltImage(
     BlobInfo Config,
     IReadOnlyList<LayerDescriptor> Layers,
     StoredManifest OciManifest,
-    StoredManifest DockerManifest) : ImageBuildResult;
+    StoredManifest DockerManifest) : ImageBuildResult
+{
+    /// <summary>
+    /// Artifacts stored with the image whose <c>subject</c> is one of its manifests (its SBOMs), listed by the
+    /// registry's referrers API; empty for images built without them.
+    /// </summary>
+    public IReadOnlyList<ImageReferrer> Referrers { get; init; } = [];
+}

@@ -21,4 +21,8 @@ public static class MediaTypes
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
     /// <summary>Docker gzip-compressed layer.</summary>
     public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    /// <summary>The OCI empty descriptor's media type: the config of an artifact that has none (image-spec 1.1).</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
+    /// <summary>A CycloneDX JSON document: the artifact type and layer media type of an SBOM.</summary>
+    public const string CycloneDxJson = "application/vnd.cyclonedx+json";
 }

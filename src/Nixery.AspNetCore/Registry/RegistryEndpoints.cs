@@ -49,6 +49,7 @@ internal sealed partial class RegistryEndpoints(
             RegistryRouteKind.Manifest => await ManifestAsync(context, parsed.Name, parsed.Reference).ConfigureAwait(false),
             RegistryRouteKind.Blob => await BlobAsync(context, parsed.Name, parsed.Reference).ConfigureAwait(false),
             RegistryRouteKind.TagList => await TagListAsync(context, parsed.Name).ConfigureAwait(false),
+            RegistryRouteKind.Referrers => ValidateName(parsed.Name) ?? await ReferrersListing.ListAsync(context, store, parsed.Reference).ConfigureAwait(false),
             _ => string.IsNullOrEmpty(path) ? ApiVersion(context) : RegistryError.NotFound(path),
         };
         if (result is RegistryError error) metrics.Error(error.Code, error.StatusCode);

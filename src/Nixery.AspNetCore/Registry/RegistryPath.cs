@@ -6,7 +6,7 @@ namespace Nixery.AspNetCore.Registry;
 /// </summary>
 /// <param name="Kind">What the path addresses.</param>
 /// <param name="Name">The repository name (not validated here).</param>
-/// <param name="Reference">The tag or digest of a manifest, the digest of a blob; empty otherwise.</param>
+/// <param name="Reference">The tag or digest of a manifest, the digest of a blob or of a referrers subject; empty otherwise.</param>
 internal readonly record struct RegistryPath(RegistryRouteKind Kind, string Name, string Reference)
 {
     /// <summary>Splits <paramref name="path"/> (the part after <c>/v2/</c>).</summary>
@@ -29,6 +29,7 @@ internal readonly record struct RegistryPath(RegistryRouteKind Kind, string Name
             "manifests" when reference.Length > 0 => new(RegistryRouteKind.Manifest, name, reference),
             "blobs" when reference.Length > 0 => new(RegistryRouteKind.Blob, name, reference),
             "tags" when reference == "list" => new(RegistryRouteKind.TagList, name, ""),
+            "referrers" when reference.Length > 0 => new(RegistryRouteKind.Referrers, name, reference),
             _ => new(RegistryRouteKind.Unknown, name, ""),
         };
     }

@@ -14,4 +14,7 @@ internal enum RegistryRouteKind
 
     /// <summary><c>&lt;name&gt;/tags/list</c>.</summary>
     TagList,
+
+    /// <summary><c>&lt;name&gt;/referrers/&lt;digest&gt;</c> (distribution-spec 1.1).</summary>
+    Referrers,
 }

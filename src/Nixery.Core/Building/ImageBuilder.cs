@@ -12,6 +12,7 @@ using Nixery.Core.Images;
 using Nixery.Core.Layering;
 using Nixery.Core.Nix;
 using Nixery.Core.Packing;
+using Nixery.Core.Sbom;
 
 namespace Nixery.Core.Building;
 
@@ -29,6 +30,7 @@ internal sealed partial class ImageBuilder(
     BuildGate gate,
     IBuildCoordinator coordinator,
     ImageRoots roots,
+    SbomArtifacts sboms,
     BuildFailureLog failures,
     IOptions<NixeryOptions> options,
     IOptions<NixeryRegistryOptions> registryOptions,
@@ -167,7 +169,8 @@ internal sealed partial class ImageBuilder(
         var docker = layers.All(l => l.MediaType == MediaTypes.OciLayerGzip)
             ? await StoreManifestAsync(ImageDocuments.Manifest(oci: false, config, layers), MediaTypes.DockerManifest, cancellationToken).ConfigureAwait(false)
             : oci;
-        return new BuiltImage(request, config, layers, oci, docker);
+        // Its bill of materials comes from the same closure, attached as referrers of both manifests.
+        return await sboms.AttachAsync(new BuiltImage(request, config, layers, oci, docker), graph, packageSet, cancellationToken).ConfigureAwait(false);
     }
 
     // The image carries its manifests' bytes: the registry serves them without reading them back.

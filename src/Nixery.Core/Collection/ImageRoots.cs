@@ -102,7 +102,8 @@ public sealed class ImageRoots
     internal static string RootName(Digest manifest) => $"{RootPrefix}{manifest.Hex}.json";
 
     internal static IReadOnlyList<Digest> BlobsOf(BuiltImage image) =>
-        [image.OciManifest.Digest, image.DockerManifest.Digest, image.Config.Digest, .. image.Layers.Select(layer => layer.Digest)];
+        [image.OciManifest.Digest, image.DockerManifest.Digest, image.Config.Digest, .. image.Layers.Select(layer => layer.Digest),
+            .. image.Referrers.SelectMany(referrer => referrer.Blobs.Prepend(referrer.Manifest.Digest)).Distinct()];
 
     internal static RootRecord? Parse(byte[] bytes)
     {

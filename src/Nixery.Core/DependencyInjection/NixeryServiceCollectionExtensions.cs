@@ -12,6 +12,7 @@ using Nixery.Core.Health;
 using Nixery.Core.Layering;
 using Nixery.Core.Nix;
 using Nixery.Core.Packing;
+using Nixery.Core.Sbom;
 using Nixery.Core.Sources;
 using Nixery.Core.Storage;
 using Nixery.Layering;
@@ -82,6 +83,7 @@ public static class NixeryServiceCollectionExtensions
         services.TryAddSingleton<PopularityLoader>();
         services.TryAddSingleton<LayerStrategyCatalog>();
         services.TryAddSingleton<IImageBuilder, ImageBuilder>();
+        services.TryAddSingleton<SbomArtifacts>();
         services.TryAddSingleton<RecentBuilds>();
         services.TryAddSingleton<IBlobStore, BlobStore>();
         services.TryAddSingleton<ImageRoots>();

@@ -10,6 +10,7 @@ public sealed class RegistryPathTests
     [InlineData("a/manifests/b/manifests/sha256:00", nameof(RegistryRouteKind.Manifest), "a/manifests/b", "sha256:00")]
     [InlineData("shell/blobs/sha256:ab", nameof(RegistryRouteKind.Blob), "shell", "sha256:ab")]
     [InlineData("shell/hello/tags/list", nameof(RegistryRouteKind.TagList), "shell/hello", "")]
+    [InlineData("shell/hello/referrers/sha256:ab", nameof(RegistryRouteKind.Referrers), "shell/hello", "sha256:ab")]
     [InlineData("a//b/manifests/latest", nameof(RegistryRouteKind.Manifest), "a//b", "latest")]
     public void Names_with_slashes_are_split_from_the_end(string path, string kind, string name, string reference) =>
         Assert.Equal(new RegistryPath(Enum.Parse<RegistryRouteKind>(kind), name, reference), RegistryPath.Parse(path));

@@ -5,7 +5,11 @@ using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Oci;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Storage;
+using Nixery.Abstractions.Graph;
+using Nixery.Abstractions.Sources;
 using Nixery.Core.Collection;
+using Nixery.Core.Referrers;
+using Nixery.Core.Sbom;
 using Nixery.Core.Storage;
 
 namespace Nixery.Core.Tests.Collection;
@@ -36,7 +40,7 @@ public sealed class ImageRootsTests : IDisposable
     private async Task<BuiltImage> ImageAsync(string text)
     {
         var layer = await _store.PutAsync(Encoding.UTF8.GetBytes("layer " + text));
-        var config = await _store.PutAsync(Encoding.UTF8.GetBytes("config " + text));
+        var config = await _store.PutAsync(Encoding.UTF8.GetBytes($"{{\"created\":\"1970-01-01T00:00:01Z\",\"image\":\"{text}\"}}"));
         var oci = Encoding.UTF8.GetBytes($"{{\"oci\":\"{text}\",\"layer\":\"{layer.Digest}\"}}");
         var docker = Encoding.UTF8.GetBytes($"{{\"docker\":\"{text}\",\"layer\":\"{layer.Digest}\"}}");
         var ociManifest = new StoredManifest((await _store.PutAsync(oci)).Digest, MediaTypes.OciManifest, oci);
@@ -91,5 +95,35 @@ public sealed class ImageRootsTests : IDisposable
         foreach (var digest in ImageRoots.BlobsOf(recent)) Assert.NotNull(await _store.StatAsync(digest));
         Assert.Null(await _store.ReadRecordAsync("layers/some-key.json"));
         Assert.Empty(await _backend.ListAsync("records/gc/", CancellationToken.None).ToListAsync()); // its record is gone
+    }
+
+    [Fact]
+    public async Task A_collection_keeps_the_sboms_of_kept_images_and_deletes_those_of_expired_ones_with_their_referrer_records()
+    {
+        var sboms = new SbomArtifacts(_store, Options.Create(new NixeryOptions()));
+        var packageSet = new PackageSetReference("{ ... }: { }", new Dictionary<string, string>(), "test set", IsPinned: true);
+        async Task<BuiltImage> WithSbomAsync(string text)
+        {
+            var path = $"/nix/store/{new string('a', 32)}-{text}-1.0";
+            return await sboms.AttachAsync(await ImageAsync(text), new RuntimeGraph([new StorePath(path, 100, [])], [path]), packageSet, CancellationToken.None);
+        }
+        var old = await WithSbomAsync("old");
+        var recent = await WithSbomAsync("recent");
+        Assert.Equal(2, old.Referrers.Count); // one artifact per manifest form, as each names its own subject
+        await _roots.TouchAsync(old, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await _roots.TouchAsync(recent, CancellationToken.None);
+
+        var report = await _collector.CollectAsync(apply: true, retention: TimeSpan.FromSeconds(1));
+
+        // Gone: the old image with its SBOM blob and artifact manifests; kept: the recent one's and the empty config both share.
+        Assert.Equal(4 + 3, report.Deleted.Count);
+        foreach (var digest in ImageRoots.BlobsOf(recent)) Assert.NotNull(await _store.StatAsync(digest));
+        foreach (var digest in ImageRoots.BlobsOf(old).Except(ImageRoots.BlobsOf(recent))) Assert.Null(await _store.StatAsync(digest));
+        Assert.Equal(2 + 2, report.RecordsDeleted); // the old image's two roots and its two referrer records
+        Assert.Empty(await ReferrerRecords.ReadAsync(_store, old.OciManifest.Digest, CancellationToken.None));
+        Assert.Empty(await ReferrerRecords.ReadAsync(_store, old.DockerManifest.Digest, CancellationToken.None));
+        Assert.Single(await ReferrerRecords.ReadAsync(_store, recent.OciManifest.Digest, CancellationToken.None));
+        Assert.Single(await ReferrerRecords.ReadAsync(_store, recent.DockerManifest.Digest, CancellationToken.None));
     }
 }

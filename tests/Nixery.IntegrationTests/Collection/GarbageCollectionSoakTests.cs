@@ -11,7 +11,8 @@ namespace Nixery.IntegrationTests.Collection;
 /// <summary>
 /// 300 distinct images built by the standalone server, then <c>nixery gc</c> with a retention that covers the last 50,
 /// while those 50 are pulled in a loop: the store keeps exactly their blobs, each of them still pulls, nothing answers
-/// 5xx, and an image whose blobs went builds again.
+/// 5xx, and an image whose blobs went builds again. Each image's SBOM artifacts count among its blobs, and the referrer
+/// records of the images collected go with them.
 /// </summary>
 public sealed class GarbageCollectionSoakTests(ITestOutputHelper output) : IDisposable
 {
@@ -61,6 +62,9 @@ public sealed class GarbageCollectionSoakTests(ITestOutputHelper output) : IDisp
         output.WriteLine(collected.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
         var after = StoredBlobs();
         Assert.Equal(needed.OrderBy(d => d, StringComparer.Ordinal), after.OrderBy(d => d, StringComparer.Ordinal));
+        // Referrer records are left for the kept images' manifests alone (both forms of each).
+        var subjects = window.Values.SelectMany(blobs => blobs.Take(2)).ToHashSet();
+        Assert.Equal(subjects.Order(StringComparer.Ordinal), ReferrerSubjects().Order(StringComparer.Ordinal));
         var deleted = before.Count - after.Count;
         Assert.Contains($"deleted {deleted} blobs", collected.Output, StringComparison.Ordinal);
         Assert.Contains("for 50 images used within the retention (250 not)", collected.Output, StringComparison.Ordinal);
@@ -104,21 +108,42 @@ public sealed class GarbageCollectionSoakTests(ITestOutputHelper output) : IDisp
             blobs.Add(response.Headers.GetValues("Docker-Content-Digest").Single());
             if (mediaType == MediaTypes.OciManifest) oci = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         }
-        using (oci)
+        using (oci) await PullBlobsAsync(http, image, oci!.RootElement, statuses, blobs);
+
+        // The SBOM artifacts of both manifests, as a client discovering them would pull them.
+        foreach (var subject in blobs.Take(2).ToList())
         {
-            var root = oci!.RootElement;
-            foreach (var blob in root.GetProperty("layers").EnumerateArray().Append(root.GetProperty("config")))
+            using var referrers = JsonDocument.Parse(await http.GetStringAsync($"/v2/{image}/referrers/{subject}"));
+            foreach (var referrer in referrers.RootElement.GetProperty("manifests").EnumerateArray())
             {
-                var digest = blob.GetProperty("digest").GetString()!;
-                using var got = await http.GetAsync($"/v2/{image}/blobs/{digest}");
-                statuses.Add(got.StatusCode);
-                if (got.IsSuccessStatusCode && (await got.Content.ReadAsByteArrayAsync()).Length != blob.GetProperty("size").GetInt64())
-                    throw new InvalidOperationException($"blob {digest} of {image} came back short");
+                var digest = referrer.GetProperty("digest").GetString()!;
+                using var response = await http.GetAsync($"/v2/{image}/manifests/{digest}");
+                statuses.Add(response.StatusCode);
+                if (!response.IsSuccessStatusCode) continue;
                 blobs.Add(digest);
+                using var artifact = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                await PullBlobsAsync(http, image, artifact.RootElement, statuses, blobs);
             }
         }
         return (statuses, blobs);
     }
+
+    /// <summary>Gets the config and layers of a manifest, noting each status and digest.</summary>
+    private static async Task PullBlobsAsync(HttpClient http, string image, JsonElement manifest, List<HttpStatusCode> statuses, List<string> blobs)
+    {
+        foreach (var blob in manifest.GetProperty("layers").EnumerateArray().Append(manifest.GetProperty("config")))
+        {
+            var digest = blob.GetProperty("digest").GetString()!;
+            using var got = await http.GetAsync($"/v2/{image}/blobs/{digest}");
+            statuses.Add(got.StatusCode);
+            if (got.IsSuccessStatusCode && (await got.Content.ReadAsByteArrayAsync()).Length != blob.GetProperty("size").GetInt64())
+                throw new InvalidOperationException($"blob {digest} of {image} came back short");
+            blobs.Add(digest);
+        }
+    }
+
+    private HashSet<string> ReferrerSubjects() =>
+        [.. Directory.EnumerateFiles(Path.Combine(_storage, "records", "referrers")).Select(file => "sha256:" + Path.GetFileNameWithoutExtension(file))];
 
     private HashSet<string> StoredBlobs() =>
         [.. Directory.EnumerateFiles(Path.Combine(_storage, "blobs", "sha256")).Select(file => "sha256:" + Path.GetFileName(file))];
