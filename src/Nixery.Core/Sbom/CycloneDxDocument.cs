@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Requests;
+using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 
 namespace Nixery.Core.Sbom;
@@ -34,10 +35,10 @@ internal static class CycloneDxDocument
     /// <param name="graph">The image's runtime closure.</param>
     /// <param name="request">What the image holds: its packages and platform.</param>
     /// <param name="image">The digest of the image's OCI manifest.</param>
-    /// <param name="packageSet">The package set's identity (<see cref="Abstractions.Sources.PackageSetReference.Identity"/>).</param>
+    /// <param name="packageSet">The package set: its identity, and its source and revision when known.</param>
     /// <param name="created">The image's creation time as its config states it (RFC 3339).</param>
     /// <param name="toolVersion">The version of Nixery that writes it.</param>
-    public static byte[] Write(RuntimeGraph graph, ImageRequest request, Digest image, string packageSet, string created, string toolVersion)
+    public static byte[] Write(RuntimeGraph graph, ImageRequest request, Digest image, PackageSetReference packageSet, string created, string toolVersion)
     {
         var topLevel = new SortedSet<string>(graph.TopLevel, StringComparer.Ordinal);
         var paths = graph.Paths.OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
@@ -74,7 +75,12 @@ internal static class CycloneDxDocument
                 .. request.Packages.Select(package => ("nixery:package", package)),
             ]);
             json.WriteEndObject();
-            WriteProperties(json, [("nixery:package_set", packageSet)]);
+            // The revision says exactly which package definitions the closure came from, where the source knows it.
+            WriteProperties(json, [
+                ("nixery:package_set", packageSet.Identity),
+                .. Optional("nixery:package_set_source", packageSet.Source),
+                .. Optional("nixery:package_set_revision", packageSet.Revision),
+            ]);
             json.WriteEndObject();
 
             json.WriteStartArray("components");
@@ -124,6 +130,9 @@ internal static class CycloneDxDocument
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return "urn:uuid:" + new Guid(hash[..16], bigEndian: true).ToString("D");
     }
+
+    private static IEnumerable<(string Name, string Value)> Optional(string name, string? value) =>
+        string.IsNullOrEmpty(value) ? [] : [(name, value)];
 
     private static void WriteProperties(Utf8JsonWriter json, IEnumerable<(string Name, string Value)> properties)
     {

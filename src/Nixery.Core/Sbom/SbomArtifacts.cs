@@ -45,7 +45,7 @@ internal sealed class SbomArtifacts(IBlobStore store, IOptions<NixeryOptions> op
 
         var created = await CreatedAsync(image.Config.Digest, cancellationToken).ConfigureAwait(false);
         var sbom = await store.PutAsync(
-            CycloneDxDocument.Write(graph, image.Request, image.OciManifest.Digest, packageSet.Identity, created, ToolVersion), cancellationToken).ConfigureAwait(false);
+            CycloneDxDocument.Write(graph, image.Request, image.OciManifest.Digest, packageSet, created, ToolVersion), cancellationToken).ConfigureAwait(false);
         var empty = await store.PutAsync(EmptyJson, cancellationToken).ConfigureAwait(false);
 
         var annotations = new Dictionary<string, string> { ["org.opencontainers.image.created"] = created };

@@ -78,6 +78,18 @@ public sealed class ImageConfigSettingsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sbom_of_a_commit_s_image_names_the_package_set_s_source_and_revision()
+    {
+        using var sbom = JsonDocument.Parse(await Sbom.RegistrySbom.SbomAsync(_server.Client, "hello", _commit));
+
+        var properties = sbom.RootElement.GetProperty("metadata").GetProperty("properties").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("value").GetString());
+        Assert.Equal(_url, properties["nixery:package_set_source"]);
+        Assert.Equal(_commit, properties["nixery:package_set_revision"]);
+        Assert.Contains(_commit, properties["nixery:package_set"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_image_of_a_branch_names_its_source_but_no_revision_and_keeps_the_fixed_creation_time()
     {
         var image = await InspectAsync(_server, "hello:latest", config: true);

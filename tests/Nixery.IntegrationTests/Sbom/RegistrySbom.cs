@@ -12,9 +12,9 @@ internal static class RegistrySbom
     public const string CycloneDx = "application/vnd.cyclonedx+json";
 
     /// <summary>The digest of <paramref name="image"/>'s manifest in the form <paramref name="mediaType"/>.</summary>
-    public static async Task<string> ManifestDigestAsync(HttpClient client, string image, string mediaType)
+    public static async Task<string> ManifestDigestAsync(HttpClient client, string image, string mediaType, string tag = "latest")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{image}/manifests/latest");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{image}/manifests/{tag}");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -43,10 +43,10 @@ internal static class RegistrySbom
         return entry.GetProperty("digest").GetString()!;
     }
 
-    /// <summary>The SBOM of <paramref name="image"/> (found from its OCI manifest) as bytes.</summary>
-    public static async Task<byte[]> SbomAsync(HttpClient client, string image)
+    /// <summary>The SBOM of <paramref name="image"/> at <paramref name="tag"/> (found from its OCI manifest) as bytes.</summary>
+    public static async Task<byte[]> SbomAsync(HttpClient client, string image, string tag = "latest")
     {
-        var subject = await ManifestDigestAsync(client, image, OciManifest);
+        var subject = await ManifestDigestAsync(client, image, OciManifest, tag);
         var artifact = await ArtifactDigestAsync(client, image, subject);
         using var manifest = JsonDocument.Parse(await client.GetByteArrayAsync($"/v2/{image}/manifests/{artifact}"));
         var layer = Assert.Single(manifest.RootElement.GetProperty("layers").EnumerateArray());
