@@ -30,6 +30,7 @@ internal sealed partial class ImageBuilder(
     BuildGate gate,
     IBuildCoordinator coordinator,
     ImageRoots roots,
+    ImageKeys keys,
     SbomArtifacts sboms,
     BuildFailureLog failures,
     IOptions<NixeryOptions> options,
@@ -48,7 +49,7 @@ internal sealed partial class ImageBuilder(
         var started = Stopwatch.GetTimestamp();
 
         var packageSet = packageSource.Resolve(request.Tag);
-        var buildKey = packageSet.BuildKey(request);
+        var buildKey = keys.For(packageSet, request);
         if (await TryFindBuiltAsync(request, packageSet, buildKey, cancellationToken).ConfigureAwait(false) is { } cached)
         {
             LogCacheHit(request.Name, request.Tag, cached.OciManifest.Digest.ToString());
@@ -126,7 +127,7 @@ internal sealed partial class ImageBuilder(
     private async Task<BuiltImage?> TryFindBuiltAsync(
         ImageRequest request, PackageSetReference packageSet, string buildKey, CancellationToken cancellationToken, bool reportUnusable = true)
     {
-        // The cache key of a pinned set is its build key (PackageSetReference.CacheKey).
+        // The cache key of a pinned set is its build key (ImageKeys).
         if (!CanBeHandedOver(packageSet)) return null;
         var (image, unusable) = packageSet.IsPinned
             ? await ImageCache.TryReadAsync(store, buildKey, request, cancellationToken).ConfigureAwait(false)

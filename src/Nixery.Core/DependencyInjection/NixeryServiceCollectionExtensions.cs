@@ -84,6 +84,7 @@ public static class NixeryServiceCollectionExtensions
         services.TryAddSingleton<LayerStrategyCatalog>();
         services.TryAddSingleton<IImageBuilder, ImageBuilder>();
         services.TryAddSingleton<SbomArtifacts>();
+        services.TryAddSingleton<ImageKeys>();
         services.TryAddSingleton<RecentBuilds>();
         services.TryAddSingleton<IBlobStore, BlobStore>();
         services.TryAddSingleton<ImageRoots>();

@@ -8,6 +8,7 @@ using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
 using Nixery.Core;
+using Nixery.Core.Building;
 using Nixery.Core.Nix;
 using Nixery.IntegrationTests.Nix;
 using Nixery.IntegrationTests.Support;
@@ -104,6 +105,33 @@ public sealed class PinnedImageCacheTests : IDisposable
         Assert.Equal(5, engine.Nix.Calls);
     }
 
+    [Fact]
+    public async Task Changed_image_settings_build_the_pinned_image_again_with_them_and_the_old_settings_still_hit_the_old_image()
+    {
+        BuiltImage before;
+        await using (var engine = Start())
+            before = await BuildAsync(engine, "hello", _first);
+
+        static void WithEntrypoint(NixeryOptions options) => options.Images.Entrypoint = ["/bin/hello"];
+        BuiltImage after;
+        await using (var engine = Start(WithEntrypoint))
+        {
+            after = await BuildAsync(engine, "hello", _first);
+            Assert.Equal(1, engine.Nix.Calls); // not the image cached under the old settings
+        }
+        Assert.Equal(before.Layers.Select(l => l.Digest), after.Layers.Select(l => l.Digest));
+        Assert.NotEqual(before.Config.Digest, after.Config.Digest);
+
+        await using (var engine = Start(WithEntrypoint))
+        {
+            AssertSameImage(after, await BuildAsync(engine, "hello", _first));
+            Assert.Equal(0, engine.Nix.Calls);
+        }
+        await using var original = Start();
+        AssertSameImage(before, await BuildAsync(original, "hello", _first));
+        Assert.Equal(0, original.Nix.Calls);
+    }
+
     public static TheoryData<string, string> Corruptions => new()
     {
         { "not-json", "it is not a cached image" },
@@ -120,7 +148,7 @@ public sealed class PinnedImageCacheTests : IDisposable
         await using (var engine = Start())
         {
             built = await BuildAsync(engine, "hello", _first);
-            var key = engine.Services.GetRequiredService<IPackageSource>().Resolve(_first).CacheKey(ImageRequest.Parse("hello", _first))!;
+            var key = engine.Services.GetRequiredService<ImageKeys>().For(engine.Services.GetRequiredService<IPackageSource>().Resolve(_first), ImageRequest.Parse("hello", _first));
             record = $"images/{key}.json";
             var store = engine.Services.GetRequiredService<IBlobStore>();
             var original = await store.ReadRecordAsync(record) ?? throw new InvalidOperationException($"no record {record} after a pinned build");
@@ -180,7 +208,7 @@ public sealed class PinnedImageCacheTests : IDisposable
         return image;
     }
 
-    private Engine Start()
+    private Engine Start(Action<NixeryOptions>? configure = null)
     {
         var logs = new LogCapture();
         var services = new ServiceCollection();
@@ -189,6 +217,7 @@ public sealed class PinnedImageCacheTests : IDisposable
         services.Configure<NixOptions>(options => TestNix.Configure(options, Path.Combine(_scratch, "nix-state")));
         // The engine alone, as `nixery build` runs it: no recent builds, so an unpinned tag is built on every request.
         services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = TimeSpan.Zero);
+        if (configure is not null) services.Configure(configure);
         CountingNixClient.Register(services);
         var provider = services.BuildServiceProvider();
         return new Engine(provider, provider.GetRequiredService<CountingNixClient>(), logs);
