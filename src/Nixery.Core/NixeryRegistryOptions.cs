@@ -23,4 +23,10 @@ public sealed class NixeryRegistryOptions
 
     /// <summary>The most images remembered at once (default 1,024); expired ones are dropped first.</summary>
     public int MaxRecentBuilds { get; set; } = 1024;
+
+    /// <summary>
+    /// The most tags one <c>tags/list</c> answer carries (default 1,000): a larger <c>n</c>, or none, gets this many
+    /// and a <c>Link</c> header to the next page, so a repository with many branches never answers one huge list.
+    /// </summary>
+    public int MaxTagsPerPage { get; set; } = 1000;
 }

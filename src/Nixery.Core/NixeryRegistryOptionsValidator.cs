@@ -12,6 +12,8 @@ internal sealed class NixeryRegistryOptionsValidator(string section) : IValidate
             failures.Add($"{section}:RecentBuildLifetime must be zero (off) or positive, not {options.RecentBuildLifetime}");
         if (options.MaxRecentBuilds < 1)
             failures.Add($"{section}:MaxRecentBuilds must be at least 1, not {options.MaxRecentBuilds}");
+        if (options.MaxTagsPerPage < 1)
+            failures.Add($"{section}:MaxTagsPerPage must be at least 1, not {options.MaxTagsPerPage}");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -44,6 +44,7 @@ public static class NixeryEndpointRouteBuilderExtensions
             builds,
             services.GetRequiredService<IBlobStore>(),
             engineOptions.Requests,
+            services.GetRequiredService<IOptions<NixeryRegistryOptions>>().Value,
             services.GetRequiredService<IPackageSource>(),
             new RegistryMetrics(services.GetService<IMeterFactory>()),
             services.GetService<ImageRoots>(),

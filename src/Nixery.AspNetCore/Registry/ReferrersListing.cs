@@ -27,7 +27,7 @@ internal static class ReferrersListing
     public static async Task<IResult> ListAsync(HttpContext context, IBlobStore store, string reference)
     {
         if (!Digest.TryParse(reference, out var subject))
-            return RegistryError.DigestInvalid(new InvalidDigestException(reference).Message);
+            return RegistryError.DigestInvalid(reference);
 
         var referrers = await ReferrerRecords.ReadAsync(store, subject, context.RequestAborted).ConfigureAwait(false);
         var wanted = context.Request.Query[ArtifactTypeFilter].Where(type => !string.IsNullOrEmpty(type)).ToHashSet(StringComparer.Ordinal);
@@ -54,7 +54,8 @@ internal static class ReferrersListing
                 json.WriteString("mediaType", referrer.MediaType);
                 json.WriteString("digest", referrer.Digest.ToString());
                 json.WriteNumber("size", referrer.Size);
-                json.WriteString("artifactType", referrer.ArtifactType);
+                // An index referrer without one has none in its descriptor (spec); a manifest's is never empty.
+                if (!string.IsNullOrEmpty(referrer.ArtifactType)) json.WriteString("artifactType", referrer.ArtifactType);
                 if (referrer.Annotations is { Count: > 0 })
                 {
                     json.WriteStartObject("annotations");

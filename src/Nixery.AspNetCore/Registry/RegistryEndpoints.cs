@@ -7,6 +7,7 @@ using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Abstractions.Storage;
+using Nixery.Core;
 using Nixery.Core.Building;
 using Nixery.Core.Collection;
 
@@ -17,6 +18,7 @@ internal sealed partial class RegistryEndpoints(
     RecentBuilds builds,
     IBlobStore store,
     ImageRequestOptions requestOptions,
+    NixeryRegistryOptions registryOptions,
     IPackageSource? source,
     RegistryMetrics metrics,
     ImageRoots? roots,
@@ -49,7 +51,7 @@ internal sealed partial class RegistryEndpoints(
             RegistryRouteKind.Manifest => await ManifestAsync(context, parsed.Name, parsed.Reference).ConfigureAwait(false),
             RegistryRouteKind.Blob => await BlobAsync(context, parsed.Name, parsed.Reference).ConfigureAwait(false),
             RegistryRouteKind.TagList => await TagListAsync(context, parsed.Name).ConfigureAwait(false),
-            RegistryRouteKind.Referrers => ValidateName(parsed.Name) ?? await ReferrersListing.ListAsync(context, store, parsed.Reference).ConfigureAwait(false),
+            RegistryRouteKind.Referrers => ValidateName(parsed.Name, StatusCodes.Status400BadRequest) ?? await ReferrersListing.ListAsync(context, store, parsed.Reference).ConfigureAwait(false),
             _ => string.IsNullOrEmpty(path) ? ApiVersion(context) : RegistryError.NotFound(path),
         };
         if (result is RegistryError error) metrics.Error(error.Code, error.StatusCode);
@@ -76,21 +78,16 @@ internal sealed partial class RegistryEndpoints(
     private async Task<(IResult Result, string Outcome, string? Digest)> ResolveManifestAsync(HttpContext context, string name, string reference)
     {
         var cancellationToken = context.RequestAborted;
+        // A tag cannot hold ':', so any reference with one is a digest or nothing.
         var isDigest = reference.Contains(':', StringComparison.Ordinal);
-        ImageRequest request;
-        try
-        {
-            request = ImageRequest.Parse(name, isDigest ? null : reference, requestOptions);
-        }
-        catch (InvalidImageNameException invalid)
-        {
-            return (RegistryError.NameInvalid(invalid.Message), "invalid-name", null);
-        }
+        if (ValidateName(name) is { } invalidName) return (invalidName, "invalid-name", null);
+        if (!isDigest && !ImageRequest.IsValidTag(reference)) return (RegistryError.TagInvalid(reference), "invalid-tag", null);
+        var request = ImageRequest.Parse(name, isDigest ? null : reference, requestOptions);
 
         if (isDigest)
         {
             if (!Digest.TryParse(reference, out var digest))
-                return (RegistryError.DigestInvalid(new InvalidDigestException(reference).Message), "invalid-digest", null);
+                return (RegistryError.DigestInvalid(reference), "invalid-digest", null);
             var manifest = await ReadStoredManifestAsync(digest, cancellationToken).ConfigureAwait(false);
             if (manifest is null)
                 return (RegistryError.ManifestUnknown($"manifest unknown to registry: {reference}", json => json.WriteStringValue(reference)),
@@ -130,6 +127,16 @@ internal sealed partial class RegistryEndpoints(
         }
         catch (NixFailureException failure)
         {
+            if (await IsUnlistedTagAsync(failure, reference, cancellationToken).ConfigureAwait(false))
+                return (RegistryError.ManifestUnknown(
+                $"manifest unknown: the tag '{reference}' selects nothing in {source!.Description}; its tags are listed at /v2/{name}/tags/list",
+                json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteString("tag", reference);
+                    json.WriteString("nixMessage", failure.NixMessage);
+                    json.WriteEndObject();
+                }), "unknown-tag", null);
             LogNixFailure(name, reference, failure.Kind, failure.NixMessage);
             return (NixFailureErrors.From(failure), $"nix-{failure.Kind.ToString().ToLowerInvariant()}", null);
         }
@@ -151,6 +158,29 @@ internal sealed partial class RegistryEndpoints(
             LogUnexpected(exception, name, reference);
             return (new RegistryError(StatusCodes.Status500InternalServerError, RegistryErrorCodes.Unknown,
                 "the registry failed to make this image; its log has the details"), "error", null);
+        }
+    }
+
+    /// <summary>
+    /// True when a failed build was asked for a tag that its package source does not list and that is not pinned (a
+    /// git branch that does not exist, not a commit): the tag names no manifest, a 404 rather than a build failure.
+    /// Asked only after Nix failed, so a successful pull never waits for the listing.
+    /// </summary>
+    private async Task<bool> IsUnlistedTagAsync(NixFailureException failure, string tag, CancellationToken cancellationToken)
+    {
+        if (failure.Kind is not (NixFailureKind.Evaluation or NixFailureKind.Build)) return false;
+        if (source is not IPackageSourceTags listing || tag == ImageRequest.LatestTag) return false;
+        try
+        {
+            if (source.Resolve(tag).IsPinned) return false;
+            var tags = await listing.ListTagsAsync(cancellationToken).ConfigureAwait(false);
+            return !tags.Contains(tag, StringComparer.Ordinal);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Without a listing the build failure stands as it is.
+            LogTagListFailed(exception, tag, source.Description);
+            return false;
         }
     }
 
@@ -199,7 +229,7 @@ internal sealed partial class RegistryEndpoints(
     {
         if (ValidateName(name) is { } invalid) return invalid;
         if (!Digest.TryParse(reference, out var digest))
-            return RegistryError.DigestInvalid(new InvalidDigestException(reference).Message);
+            return RegistryError.DigestInvalid(reference);
 
         var cancellationToken = context.RequestAborted;
         var response = context.Response;
@@ -293,8 +323,23 @@ internal sealed partial class RegistryEndpoints(
         }
 
         var query = context.Request.Query;
-        int? n = int.TryParse(query["n"], out var count) && count >= 0 ? count : null;
-        var tags = TagListing.Page(sourceTags, query["last"].ToString(), n);
+        var last = query["last"].ToString();
+        // One page at most MaxTagsPerPage long, asked with n or not; one tag more is taken to learn whether more remain.
+        var size = registryOptions.MaxTagsPerPage;
+        var n = query["n"].ToString();
+        if (n.Length > 0)
+        {
+            if (!int.TryParse(n, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var asked))
+                return RegistryError.PaginationNumberInvalid(n);
+            size = Math.Min(asked, size);
+        }
+        var tags = TagListing.Page(sourceTags, last, size + 1);
+        if (tags.Count > size)
+        {
+            tags = [.. tags.Take(size)];
+            // n=0 is an empty list without a Link, as the spec says.
+            if (size > 0) context.Response.Headers.Link = TagListing.NextLink(context.Request.PathBase, name, size, tags[^1]);
+        }
 
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var json = new Utf8JsonWriter(buffer))
@@ -309,7 +354,7 @@ internal sealed partial class RegistryEndpoints(
         return new JsonBytesResult(buffer.WrittenSpan.ToArray());
     }
 
-    private RegistryError? ValidateName(string name)
+    private RegistryError? ValidateName(string name, int statusCode = StatusCodes.Status404NotFound)
     {
         try
         {
@@ -318,7 +363,7 @@ internal sealed partial class RegistryEndpoints(
         }
         catch (InvalidImageNameException invalid)
         {
-            return RegistryError.NameInvalid(invalid.Message);
+            return RegistryError.NameInvalid(name, invalid.Message, statusCode);
         }
     }
 

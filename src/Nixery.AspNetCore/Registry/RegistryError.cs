@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Nixery.Abstractions.Building;
+using Nixery.Abstractions.Storage;
 
 namespace Nixery.AspNetCore.Registry;
 
@@ -60,9 +61,39 @@ internal sealed record RegistryError(int StatusCode, string Code, string Message
         await response.Body.WriteAsync(body, httpContext.RequestAborted).ConfigureAwait(false);
     }
 
-    public static RegistryError NameInvalid(string message) => new(StatusCodes.Status400BadRequest, RegistryErrorCodes.NameInvalid, message);
+    /// <summary>
+    /// <c>NAME_INVALID</c> with the name in <c>detail</c>. The pull and tag-list endpoints answer it with 404, the only
+    /// failure status the distribution spec gives them (end-2, end-3, end-8); the referrers API with 400, since it must
+    /// never answer 404 and the spec asks 400 for an invalid request.
+    /// </summary>
+    public static RegistryError NameInvalid(string name, string message, int statusCode) =>
+        new(statusCode, RegistryErrorCodes.NameInvalid, message, json => WriteObject(json, "name", name));
 
-    public static RegistryError DigestInvalid(string message) => new(StatusCodes.Status400BadRequest, RegistryErrorCodes.DigestInvalid, message);
+    /// <summary><c>400 DIGEST_INVALID</c> naming the malformed digest, in the message and in <c>detail</c>.</summary>
+    public static RegistryError DigestInvalid(string digest) =>
+        new(StatusCodes.Status400BadRequest, RegistryErrorCodes.DigestInvalid, new InvalidDigestException(digest).Message,
+            json => WriteObject(json, "digest", digest));
+
+    /// <summary>
+    /// <c>404 MANIFEST_UNKNOWN</c> for a reference that is neither a tag nor a digest: no manifest can have it, and
+    /// 404 is what the spec's end-3 and its conformance suite (<c>.INVALID_MANIFEST_NAME</c>) expect.
+    /// </summary>
+    public static RegistryError TagInvalid(string tag) =>
+        new(StatusCodes.Status404NotFound, RegistryErrorCodes.ManifestUnknown,
+            $"manifest unknown: '{tag}' is neither a tag ([A-Za-z0-9_][A-Za-z0-9._-]{{0,127}}) nor a digest",
+            json => WriteObject(json, "tag", tag));
+
+    /// <summary><c>400 PAGINATION_NUMBER_INVALID</c> for a <c>tags/list?n=</c> that is not a whole number from 0.</summary>
+    public static RegistryError PaginationNumberInvalid(string n) =>
+        new(StatusCodes.Status400BadRequest, RegistryErrorCodes.PaginationNumberInvalid,
+            $"invalid number of results requested: n='{n}' must be a whole number from 0", json => WriteObject(json, "n", n));
+
+    private static void WriteObject(Utf8JsonWriter json, string property, string value)
+    {
+        json.WriteStartObject();
+        json.WriteString(property, value);
+        json.WriteEndObject();
+    }
 
     public static RegistryError BlobUnknown(string digest) =>
         new(StatusCodes.Status404NotFound, RegistryErrorCodes.BlobUnknown, $"blob unknown to registry: {digest}",
@@ -72,7 +103,7 @@ internal sealed record RegistryError(int StatusCode, string Code, string Message
         new(StatusCodes.Status404NotFound, RegistryErrorCodes.ManifestUnknown, message, detail);
 
     public static RegistryError NotFound(string path) =>
-        new(StatusCodes.Status404NotFound, RegistryErrorCodes.NameUnknown, $"nothing is served at /v2/{path}; this registry serves <name>/manifests/<reference>, <name>/blobs/<digest> and <name>/tags/list");
+        new(StatusCodes.Status404NotFound, RegistryErrorCodes.NameUnknown, $"nothing is served at /v2/{path}; this registry serves <name>/manifests/<reference>, <name>/blobs/<digest>, <name>/tags/list and <name>/referrers/<digest>");
 
     public static RegistryError TooManyBuilds(TooManyBuildsException refused) =>
         new(StatusCodes.Status429TooManyRequests, RegistryErrorCodes.TooManyRequests, refused.Message, json =>

@@ -13,6 +13,12 @@ internal static class RegistryErrorCodes
     public const string Unsupported = "UNSUPPORTED";
     public const string TooManyRequests = "TOOMANYREQUESTS";
 
+    /// <summary>
+    /// Not in the OCI list, which has no code for it, but Docker's registry's and its clients' for a <c>tags/list</c>
+    /// <c>n</c> that is not a number of results.
+    /// </summary>
+    public const string PaginationNumberInvalid = "PAGINATION_NUMBER_INVALID";
+
     /// <summary>Not in the OCI list, but in Docker's registry: the service is down for a while (503).</summary>
     public const string Unavailable = "UNAVAILABLE";
 

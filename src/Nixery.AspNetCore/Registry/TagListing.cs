@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nixery.Abstractions.Requests;
 
 namespace Nixery.AspNetCore.Registry;
@@ -21,4 +22,12 @@ internal static class TagListing
         if (n is { } count) page = page.Take(count);
         return [.. page];
     }
+
+    /// <summary>
+    /// The <c>Link</c> header (RFC 5988, <c>rel="next"</c>) to the page after <paramref name="last"/>: a path on this
+    /// host, under the app's <paramref name="pathBase"/>, as Docker's registry sends it and clients resolve it.
+    /// </summary>
+    public static string NextLink(string? pathBase, string name, int n, string last) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"<{pathBase}/v2/{name}/tags/list?n={n}&last={Uri.EscapeDataString(last)}>; rel=\"next\"");
 }

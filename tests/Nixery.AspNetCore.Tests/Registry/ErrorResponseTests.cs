@@ -14,20 +14,22 @@ public sealed class ErrorResponseTests(RegistryServer server)
 
     public static TheoryData<string, string, int, string> BadRequests => new()
     {
-        { "GET", "/v2/Hello/manifests/latest", 400, "NAME_INVALID" },
-        { "GET", "/v2/hello/manifests/-bad", 400, "NAME_INVALID" },
-        { "GET", "/v2/a//b/manifests/latest", 400, "NAME_INVALID" },
-        { "GET", "/v2/hello_/manifests/latest", 400, "NAME_INVALID" },
-        { "GET", $"/v2/{new string('a', 256)}/manifests/latest", 400, "NAME_INVALID" },
+        { "GET", "/v2/Hello/manifests/latest", 404, "NAME_INVALID" },
+        { "GET", "/v2/hello/manifests/-bad", 404, "MANIFEST_UNKNOWN" },
+        { "GET", "/v2/a//b/manifests/latest", 404, "NAME_INVALID" },
+        { "GET", "/v2/hello_/manifests/latest", 404, "NAME_INVALID" },
+        { "GET", $"/v2/{new string('a', 256)}/manifests/latest", 404, "NAME_INVALID" },
         { "GET", "/v2/hello/manifests/sha256:xyz", 400, "DIGEST_INVALID" },
         { "GET", "/v2/hello/manifests/md5:d41d8cd98f00b204e9800998ecf8427e", 400, "DIGEST_INVALID" },
         { "GET", $"/v2/hello/manifests/{Zeros}", 404, "MANIFEST_UNKNOWN" },
-        { "GET", $"/v2/Hello/blobs/{Zeros}", 400, "NAME_INVALID" },
+        { "GET", $"/v2/Hello/blobs/{Zeros}", 404, "NAME_INVALID" },
         { "GET", $"/v2/hello/blobs/{Zeros}", 404, "BLOB_UNKNOWN" },
         { "GET", "/v2/hello/blobs/sha256:xyz", 400, "DIGEST_INVALID" },
         { "GET", $"/v2/hello/blobs/{Zeros.ToUpperInvariant()}", 400, "DIGEST_INVALID" },
         { "GET", "/v2/hello/blobs/latest", 400, "DIGEST_INVALID" },
-        { "GET", "/v2/HELLO/tags/list", 400, "NAME_INVALID" },
+        { "GET", "/v2/HELLO/tags/list", 404, "NAME_INVALID" },
+        { "GET", "/v2/hello/tags/list?n=-1", 400, "PAGINATION_NUMBER_INVALID" },
+        { "GET", $"/v2/Hello/referrers/{Zeros}", 400, "NAME_INVALID" },
         { "GET", "/v2/hello", 404, "NAME_UNKNOWN" },
         { "GET", "/v2/hello/manifests", 404, "NAME_UNKNOWN" },
         { "GET", "/v2/hello/layers/latest", 404, "NAME_UNKNOWN" },
@@ -52,7 +54,7 @@ public sealed class ErrorResponseTests(RegistryServer server)
     }
 
     [Theory]
-    [InlineData("/v2/Hello/manifests/latest", 400)]
+    [InlineData("/v2/Hello/manifests/latest", 404)]
     [InlineData("/v2/hello/manifests/sha256:xyz", 400)]
     [InlineData($"/v2/hello/blobs/{Zeros}", 404)]
     [InlineData("/v2/hello/nosuchpackage/manifests/latest", 404)]
