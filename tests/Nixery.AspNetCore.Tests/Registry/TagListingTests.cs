@@ -48,4 +48,10 @@ public sealed class TagListingTests
     [InlineData(null, 0, new string[0])]
     public void Pages_start_after_last_and_hold_at_most_n(string? last, int? n, string[] expected) =>
         Assert.Equal(expected, TagListing.Page(["other", "main"], last, n));
+
+    [Theory]
+    [InlineData("", "shell/hello", 2, "main", "</v2/shell/hello/tags/list?n=2&last=main>; rel=\"next\"")]
+    [InlineData("/registry", "hello", 1000, "v1.0_rc-2", "</registry/v2/hello/tags/list?n=1000&last=v1.0_rc-2>; rel=\"next\"")]
+    public void The_next_link_is_rfc_5988_rel_next_to_the_page_after_last_under_the_path_base(string pathBase, string name, int n, string last, string expected) =>
+        Assert.Equal(expected, TagListing.NextLink(pathBase, name, n, last));
 }

@@ -42,6 +42,9 @@ public sealed class RegistryServer : IAsyncLifetime
     /// <summary>How many recent builds the memo keeps; null keeps the default.</summary>
     public int? MaxRecentBuilds { get; init; }
 
+    /// <summary>The longest <c>tags/list</c> page; null keeps the default.</summary>
+    public int? MaxTagsPerPage { get; init; }
+
     /// <summary>The clock the registry reads (for the recent-build memo), when a test wants to move it.</summary>
     public TimeProvider? Time { get; init; }
 
@@ -72,6 +75,8 @@ public sealed class RegistryServer : IAsyncLifetime
             builder.Services.Configure<NixeryRegistryOptions>(options => options.RecentBuildLifetime = lifetime);
         if (MaxRecentBuilds is { } max)
             builder.Services.Configure<NixeryRegistryOptions>(options => options.MaxRecentBuilds = max);
+        if (MaxTagsPerPage is { } page)
+            builder.Services.Configure<NixeryRegistryOptions>(options => options.MaxTagsPerPage = page);
 
         _app = builder.Build();
         _app.MapNixery();
