@@ -112,10 +112,5 @@ public sealed class ListingReferrersTests(RegistryServer server)
         Assert.Equal("Hello", error.GetProperty("detail").GetProperty("name").GetString());
     }
 
-    private async Task<string> SubjectAsync()
-    {
-        using var response = await Client.SendAsync(Request(HttpMethod.Get, $"/v2/{Name}/manifests/latest", Oci));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return Sha256(await response.Content.ReadAsByteArrayAsync());
-    }
+    private async Task<string> SubjectAsync() => (await OciManifestAsync(Client, Name)).Digest;
 }

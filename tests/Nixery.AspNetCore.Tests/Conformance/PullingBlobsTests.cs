@@ -100,9 +100,7 @@ public sealed class PullingBlobsTests(RegistryServer server)
     /// <summary>The config digest and the first layer of <c>hello</c>'s OCI manifest.</summary>
     private async Task<(string Config, (string Digest, long Size) Layer)> BlobsAsync()
     {
-        using var response = await Client.SendAsync(Request(HttpMethod.Get, $"/v2/{Name}/manifests/latest", Oci));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var manifest = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        using var manifest = JsonDocument.Parse((await OciManifestAsync(Client, Name)).Bytes);
         var config = manifest.RootElement.GetProperty("config").GetProperty("digest").GetString()!;
         var layer = manifest.RootElement.GetProperty("layers").EnumerateArray()
             .OrderByDescending(l => l.GetProperty("size").GetInt64()).First();

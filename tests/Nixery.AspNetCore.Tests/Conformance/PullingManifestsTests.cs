@@ -131,11 +131,5 @@ public sealed class PullingManifestsTests(RegistryServer server)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private async Task<(string Digest, byte[] Bytes)> ManifestAsync()
-    {
-        using var response = await Client.SendAsync(Request(HttpMethod.Get, $"/v2/{Name}/manifests/latest", Oci));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var bytes = await response.Content.ReadAsByteArrayAsync();
-        return (Sha256(bytes), bytes);
-    }
+    private Task<(string Digest, byte[] Bytes)> ManifestAsync() => OciManifestAsync(Client, Name);
 }

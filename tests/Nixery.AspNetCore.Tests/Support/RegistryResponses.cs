@@ -17,6 +17,15 @@ internal static class RegistryResponses
         return request;
     }
 
+    /// <summary>The OCI manifest of <paramref name="name"/>:latest (built if need be), asserting a 200, and its digest.</summary>
+    public static async Task<(string Digest, byte[] Bytes)> OciManifestAsync(HttpClient client, string name)
+    {
+        using var response = await client.SendAsync(Request(HttpMethod.Get, $"/v2/{name}/manifests/latest", Oci));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{name}: {(int)response.StatusCode}");
+        return (Sha256(bytes), bytes);
+    }
+
     public static string Sha256(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public static string Header(HttpResponseMessage response, string name) =>
