@@ -23,13 +23,20 @@ internal static class ReferrersListing
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Answers the referrers of <paramref name="reference"/>, or 400 DIGEST_INVALID when it is not a digest.</summary>
+    /// <summary>
+    /// Answers the referrers of <paramref name="reference"/> (none for a sha512 digest, which nothing here has), or
+    /// 400 DIGEST_INVALID when it is not a digest.
+    /// </summary>
     public static async Task<IResult> ListAsync(HttpContext context, IBlobStore store, string reference)
     {
-        if (!Digest.TryParse(reference, out var subject))
+        IReadOnlyList<ReferrerDescriptor> referrers;
+        if (Digest.TryParse(reference, out var subject))
+            referrers = await ReferrerRecords.ReadAsync(store, subject, context.RequestAborted).ConfigureAwait(false);
+        else if (OtherAlgorithmDigest.IsWellFormed(reference))
+            referrers = [];
+        else
             return RegistryError.DigestInvalid(reference);
 
-        var referrers = await ReferrerRecords.ReadAsync(store, subject, context.RequestAborted).ConfigureAwait(false);
         var wanted = context.Request.Query[ArtifactTypeFilter].Where(type => !string.IsNullOrEmpty(type)).ToHashSet(StringComparer.Ordinal);
         if (wanted.Count > 0)
         {

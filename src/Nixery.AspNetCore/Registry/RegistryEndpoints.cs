@@ -86,9 +86,10 @@ internal sealed partial class RegistryEndpoints(
 
         if (isDigest)
         {
-            if (!Digest.TryParse(reference, out var digest))
+            var sha256 = Digest.TryParse(reference, out var digest);
+            if (!sha256 && !OtherAlgorithmDigest.IsWellFormed(reference))
                 return (RegistryError.DigestInvalid(reference), "invalid-digest", null);
-            var manifest = await ReadStoredManifestAsync(digest, cancellationToken).ConfigureAwait(false);
+            var manifest = sha256 ? await ReadStoredManifestAsync(digest, cancellationToken).ConfigureAwait(false) : null;
             if (manifest is null)
                 return (RegistryError.ManifestUnknown($"manifest unknown to registry: {reference}", json => json.WriteStringValue(reference)),
                     "unknown-digest", null);
@@ -229,7 +230,7 @@ internal sealed partial class RegistryEndpoints(
     {
         if (ValidateName(name) is { } invalid) return invalid;
         if (!Digest.TryParse(reference, out var digest))
-            return RegistryError.DigestInvalid(reference);
+            return OtherAlgorithmDigest.IsWellFormed(reference) ? RegistryError.BlobUnknown(reference) : RegistryError.DigestInvalid(reference);
 
         var cancellationToken = context.RequestAborted;
         var response = context.Response;

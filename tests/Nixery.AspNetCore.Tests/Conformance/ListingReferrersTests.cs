@@ -57,10 +57,12 @@ public sealed class ListingReferrersTests(RegistryServer server)
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Fact]
-    public async Task A_digest_without_referrers_is_200_with_an_empty_index_never_404()
+    [Theory]
+    [InlineData("sha256", 64)]
+    [InlineData("sha512", 128)]
+    public async Task A_digest_without_referrers_is_200_with_an_empty_index_never_404(string algorithm, int length)
     {
-        using var response = await Client.GetAsync($"/v2/{Name}/referrers/sha256:{new string('3', 64)}");
+        using var response = await Client.GetAsync($"/v2/{Name}/referrers/{algorithm}:{new string('3', length)}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(Index, response.Content.Headers.ContentType?.MediaType);

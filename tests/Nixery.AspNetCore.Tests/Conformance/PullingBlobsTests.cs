@@ -16,6 +16,8 @@ public sealed class PullingBlobsTests(RegistryServer server)
 {
     private const string Name = "hello";
     private const string Unknown = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+    private const string UnknownSha512 = "sha512:" +
+        "22222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222222";
 
     private HttpClient Client => server.Client;
 
@@ -62,17 +64,19 @@ public sealed class PullingBlobsTests(RegistryServer server)
     }
 
     [Theory]
-    [InlineData("GET")]
-    [InlineData("HEAD")]
-    public async Task A_blob_the_registry_does_not_have_is_404_BLOB_UNKNOWN(string method)
+    [InlineData("GET", Unknown)]
+    [InlineData("HEAD", Unknown)]
+    [InlineData("GET", UnknownSha512)]
+    [InlineData("HEAD", UnknownSha512)]
+    public async Task A_blob_the_registry_does_not_have_is_404_BLOB_UNKNOWN(string method, string digest)
     {
-        using var response = await Client.SendAsync(Request(new HttpMethod(method), $"/v2/{Name}/blobs/{Unknown}"));
+        using var response = await Client.SendAsync(Request(new HttpMethod(method), $"/v2/{Name}/blobs/{digest}"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         if (method == "GET")
         {
             var error = await AssertErrorAsync(response, 404, "BLOB_UNKNOWN");
-            Assert.Contains(Unknown, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains(digest, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
     }
 
