@@ -128,7 +128,7 @@ internal sealed partial class RegistryEndpoints(
         }
         catch (NixFailureException failure)
         {
-            if (await IsUnlistedTagAsync(failure, reference, cancellationToken).ConfigureAwait(false))
+            if (await IsUnlistedTagAsync(failure, name, reference, cancellationToken).ConfigureAwait(false))
                 return (RegistryError.ManifestUnknown(
                 $"manifest unknown: the tag '{reference}' selects nothing in {source!.Description}; its tags are listed at /v2/{name}/tags/list",
                 json =>
@@ -167,7 +167,7 @@ internal sealed partial class RegistryEndpoints(
     /// git branch that does not exist, not a commit): the tag names no manifest, a 404 rather than a build failure.
     /// Asked only after Nix failed, so a successful pull never waits for the listing.
     /// </summary>
-    private async Task<bool> IsUnlistedTagAsync(NixFailureException failure, string tag, CancellationToken cancellationToken)
+    private async Task<bool> IsUnlistedTagAsync(NixFailureException failure, string name, string tag, CancellationToken cancellationToken)
     {
         if (failure.Kind is not (NixFailureKind.Evaluation or NixFailureKind.Build)) return false;
         if (source is not IPackageSourceTags listing || tag == ImageRequest.LatestTag) return false;
@@ -180,7 +180,7 @@ internal sealed partial class RegistryEndpoints(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Without a listing the build failure stands as it is.
-            LogTagListFailed(exception, tag, source.Description);
+            LogTagListFailed(exception, name, source.Description);
             return false;
         }
     }
