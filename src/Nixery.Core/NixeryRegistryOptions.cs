@@ -29,4 +29,12 @@ public sealed class NixeryRegistryOptions
     /// and a <c>Link</c> header to the next page, so a repository with many branches never answers one huge list.
     /// </summary>
     public int MaxTagsPerPage { get; set; } = 1000;
+
+    /// <summary>
+    /// When true, a package source that cannot list tags (a path, a channel) serves only <c>latest</c>, the one tag
+    /// <c>tags/list</c> shows, and any other tag is <c>404 MANIFEST_UNKNOWN</c>, as the distribution spec's "not found"
+    /// and its conformance suite expect. False (the default) keeps Nixery's behaviour: such a source ignores the tag, so
+    /// every valid tag is the same image. Sources that list tags (git) answer unlisted ones with 404 either way.
+    /// </summary>
+    public bool OnlyListedTags { get; set; }
 }

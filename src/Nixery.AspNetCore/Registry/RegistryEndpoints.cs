@@ -82,6 +82,10 @@ internal sealed partial class RegistryEndpoints(
         var isDigest = reference.Contains(':', StringComparison.Ordinal);
         if (ValidateName(name) is { } invalidName) return (invalidName, "invalid-name", null);
         if (!isDigest && !ImageRequest.IsValidTag(reference)) return (RegistryError.TagInvalid(reference), "invalid-tag", null);
+        if (!isDigest && registryOptions.OnlyListedTags && source is not IPackageSourceTags && reference != ImageRequest.LatestTag)
+            return (RegistryError.TagUnknown(reference,
+                $"manifest unknown: the tag '{reference}' is not served; {source?.Description ?? "this package source"} has only 'latest'"),
+                "unknown-tag", null);
         var request = ImageRequest.Parse(name, isDigest ? null : reference, requestOptions);
 
         if (isDigest)
@@ -129,15 +133,9 @@ internal sealed partial class RegistryEndpoints(
         catch (NixFailureException failure)
         {
             if (await IsUnlistedTagAsync(failure, name, reference, cancellationToken).ConfigureAwait(false))
-                return (RegistryError.ManifestUnknown(
-                $"manifest unknown: the tag '{reference}' selects nothing in {source!.Description}; its tags are listed at /v2/{name}/tags/list",
-                json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteString("tag", reference);
-                    json.WriteString("nixMessage", failure.NixMessage);
-                    json.WriteEndObject();
-                }), "unknown-tag", null);
+                return (RegistryError.TagUnknown(reference,
+                    $"manifest unknown: the tag '{reference}' selects nothing in {source!.Description}; its tags are listed at /v2/{name}/tags/list",
+                    failure.NixMessage), "unknown-tag", null);
             LogNixFailure(name, reference, failure.Kind, failure.NixMessage);
             return (NixFailureErrors.From(failure), $"nix-{failure.Kind.ToString().ToLowerInvariant()}", null);
         }

@@ -83,6 +83,19 @@ internal sealed record RegistryError(int StatusCode, string Code, string Message
             $"manifest unknown: '{tag}' is neither a tag ([A-Za-z0-9_][A-Za-z0-9._-]{{0,127}}) nor a digest",
             json => WriteObject(json, "tag", tag));
 
+    /// <summary>
+    /// <c>404 MANIFEST_UNKNOWN</c> for a valid tag that names nothing here, with the tag (and, when a build found out,
+    /// Nix's message) in <c>detail</c>.
+    /// </summary>
+    public static RegistryError TagUnknown(string tag, string message, string? nixMessage = null) =>
+        new(StatusCodes.Status404NotFound, RegistryErrorCodes.ManifestUnknown, message, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("tag", tag);
+            if (nixMessage is not null) json.WriteString("nixMessage", nixMessage);
+            json.WriteEndObject();
+        });
+
     /// <summary><c>400 PAGINATION_NUMBER_INVALID</c> for a <c>tags/list?n=</c> that is not a whole number from 0.</summary>
     public static RegistryError PaginationNumberInvalid(string n) =>
         new(StatusCodes.Status400BadRequest, RegistryErrorCodes.PaginationNumberInvalid,

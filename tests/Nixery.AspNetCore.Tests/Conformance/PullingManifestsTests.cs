@@ -137,5 +137,18 @@ public sealed class PullingManifestsTests(RegistryServer server)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    // Nixery's default, on purpose: a path source ignores the tag, so every valid tag is the image (OnlyListedTagsTests
+    // shows the setting that makes them 404).
+    [Fact]
+    public async Task By_default_any_valid_tag_of_a_path_source_is_the_same_image_as_latest()
+    {
+        var (digest, _) = await ManifestAsync();
+
+        using var response = await Client.SendAsync(Request(HttpMethod.Head, $"/v2/{Name}/manifests/v1.0", Oci));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(digest, Header(response, "Docker-Content-Digest"));
+    }
+
     private Task<(string Digest, byte[] Bytes)> ManifestAsync() => OciManifestAsync(Client, Name);
 }

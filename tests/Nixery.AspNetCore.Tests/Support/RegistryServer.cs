@@ -45,6 +45,9 @@ public sealed class RegistryServer : IAsyncLifetime
     /// <summary>The longest <c>tags/list</c> page; null keeps the default.</summary>
     public int? MaxTagsPerPage { get; init; }
 
+    /// <summary><c>Nixery:Registry:OnlyListedTags</c>; false by default.</summary>
+    public bool OnlyListedTags { get; init; }
+
     /// <summary>The clock the registry reads (for the recent-build memo), when a test wants to move it.</summary>
     public TimeProvider? Time { get; init; }
 
@@ -77,6 +80,8 @@ public sealed class RegistryServer : IAsyncLifetime
             builder.Services.Configure<NixeryRegistryOptions>(options => options.MaxRecentBuilds = max);
         if (MaxTagsPerPage is { } page)
             builder.Services.Configure<NixeryRegistryOptions>(options => options.MaxTagsPerPage = page);
+        if (OnlyListedTags)
+            builder.Services.Configure<NixeryRegistryOptions>(options => options.OnlyListedTags = true);
 
         _app = builder.Build();
         _app.MapNixery();
