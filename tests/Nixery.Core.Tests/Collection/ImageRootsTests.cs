@@ -155,7 +155,7 @@ public sealed class ImageRootsTests : IDisposable
     {
         async Task<StoredManifest> StoreAsync(bool oci)
         {
-            var content = Images.IndexDocuments.Index(oci, images);
+            var content = Core.Images.IndexDocuments.Index(oci, images);
             return new StoredManifest((await _store.PutAsync(content)).Digest, oci ? MediaTypes.OciIndex : MediaTypes.DockerManifestList, content);
         }
         return new BuiltImageIndex(await StoreAsync(oci: true), await StoreAsync(oci: false), images);
