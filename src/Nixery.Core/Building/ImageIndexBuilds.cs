@@ -23,9 +23,9 @@ public sealed partial class ImageIndexBuilds(
     ILogger<ImageIndexBuilds> logger)
 {
     /// <summary>
-    /// The index of <paramref name="request"/>'s images (its own architecture is replaced by each platform's), or the
-    /// first platform's <see cref="PackagesNotFound"/>, naming that platform; and whether every image came from another
-    /// request's build.
+    /// The index of <paramref name="request"/>'s images (its own architecture is replaced by each platform's), or a
+    /// <see cref="PackagesNotFound"/>: naming the first platform that lacks packages when others have them, naming none
+    /// when every platform lacks the same; and whether every image came from another request's build.
     /// </summary>
     /// <exception cref="NixFailureException">Nix failed for one of the platforms.</exception>
     public async Task<(ImageBuildResult Result, bool Shared)> GetOrBuildAsync(ImageRequest request, CancellationToken cancellationToken)
@@ -35,14 +35,17 @@ public sealed partial class ImageIndexBuilds(
         var results = await Task.WhenAll(platforms.All.Select(platform =>
             builds.GetOrBuildAsync(request with { Architecture = platform }, cancellationToken))).ConfigureAwait(false);
 
+        var missing = results.Select(r => r.Result).OfType<PackagesNotFound>().ToList();
+        if (missing.Count == results.Length && missing.All(m => m.Packages.SequenceEqual(missing[0].Packages, StringComparer.Ordinal)))
+            return (missing[0], results[0].Shared);
         var images = new List<BuiltImage>(results.Length);
         for (var i = 0; i < results.Length; i++)
         {
             switch (results[i].Result)
             {
-                case PackagesNotFound missing:
-                    LogPackagesNotFoundForPlatform(request.Name, platforms.All[i].OciPlatform, string.Join(", ", missing.Packages));
-                    return (missing with { Platform = platforms.All[i].OciPlatform }, results[i].Shared);
+                case PackagesNotFound notFound:
+                    LogPackagesNotFoundForPlatform(request.Name, platforms.All[i].OciPlatform, string.Join(", ", notFound.Packages));
+                    return (notFound with { Platform = platforms.All[i].OciPlatform }, results[i].Shared);
                 case BuiltImage image:
                     images.Add(image);
                     break;

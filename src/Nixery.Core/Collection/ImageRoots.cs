@@ -48,18 +48,10 @@ public sealed class ImageRoots
     /// Records that <paramref name="image"/> was built or served now (unless this process did so recently); true when it
     /// wrote, and so the caller must <see cref="ConfirmAsync(BuiltImage, CancellationToken)"/> the image before it hands it out.
     /// </summary>
-    public async Task<bool> TouchAsync(BuiltImage image, CancellationToken cancellationToken)
+    public Task<bool> TouchAsync(BuiltImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var now = _time.GetUtcNow();
-        if (_touched.TryGetValue(image.OciManifest.Digest, out var last) && now - last < TouchInterval) return false;
-        var record = JsonSerializer.SerializeToUtf8Bytes(new RootRecord(now, BlobsOf(image)));
-        await _store.WriteRecordAsync(RootName(image.OciManifest.Digest), record, cancellationToken).ConfigureAwait(false);
-        if (image.DockerManifest.Digest != image.OciManifest.Digest)
-            await _store.WriteRecordAsync(RootName(image.DockerManifest.Digest), record, cancellationToken).ConfigureAwait(false);
-        Remember(image.OciManifest.Digest, now);
-        Remember(image.DockerManifest.Digest, now);
-        return true;
+        return TouchAsync(image.OciManifest.Digest, image.DockerManifest.Digest, BlobsOf(image), cancellationToken);
     }
 
     /// <summary>
@@ -67,16 +59,22 @@ public sealed class ImageRoots
     /// does for an image: a root for each of its two documents naming them and every blob of every entry, so that
     /// collection keeps an index pulled by digest with all its platforms.
     /// </summary>
-    public async Task<bool> TouchAsync(BuiltImageIndex index, CancellationToken cancellationToken)
+    public Task<bool> TouchAsync(BuiltImageIndex index, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(index);
+        return TouchAsync(index.OciIndex.Digest, index.DockerManifestList.Digest, BlobsOf(index), cancellationToken);
+    }
+
+    /// <summary>One root record naming <paramref name="blobs"/>, under both documents' digests (once when they are one).</summary>
+    private async Task<bool> TouchAsync(Digest oci, Digest docker, IReadOnlyList<Digest> blobs, CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
-        if (_touched.TryGetValue(index.OciIndex.Digest, out var last) && now - last < TouchInterval) return false;
-        var record = JsonSerializer.SerializeToUtf8Bytes(new RootRecord(now, BlobsOf(index)));
-        await _store.WriteRecordAsync(RootName(index.OciIndex.Digest), record, cancellationToken).ConfigureAwait(false);
-        await _store.WriteRecordAsync(RootName(index.DockerManifestList.Digest), record, cancellationToken).ConfigureAwait(false);
-        Remember(index.OciIndex.Digest, now);
-        Remember(index.DockerManifestList.Digest, now);
+        if (_touched.TryGetValue(oci, out var last) && now - last < TouchInterval) return false;
+        var record = JsonSerializer.SerializeToUtf8Bytes(new RootRecord(now, blobs));
+        await _store.WriteRecordAsync(RootName(oci), record, cancellationToken).ConfigureAwait(false);
+        if (docker != oci) await _store.WriteRecordAsync(RootName(docker), record, cancellationToken).ConfigureAwait(false);
+        Remember(oci, now);
+        Remember(docker, now);
         return true;
     }
 

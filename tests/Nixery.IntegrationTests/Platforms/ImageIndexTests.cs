@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using static Nixery.Abstractions.Oci.MediaTypes;
 using static Nixery.IntegrationTests.Platforms.RegistryManifests;
 
 namespace Nixery.IntegrationTests.Platforms;
@@ -79,10 +80,10 @@ public sealed class ImageIndexTests(MultiPlatformServerFixture fixture) : IClass
     [Fact]
     public async Task A_docker_only_client_gets_a_manifest_list_of_docker_manifests()
     {
-        var list = await FetchAsync(_client, "hello", "latest", [DockerManifest, DockerList]);
+        var list = await FetchAsync(_client, "hello", "latest", [DockerManifest, DockerManifestList]);
 
-        Assert.Equal((HttpStatusCode.OK, DockerList), (list.Status, list.MediaType));
-        Assert.Equal(DockerList, list.Json.GetProperty("mediaType").GetString());
+        Assert.Equal((HttpStatusCode.OK, DockerManifestList), (list.Status, list.MediaType));
+        Assert.Equal(DockerManifestList, list.Json.GetProperty("mediaType").GetString());
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], PlatformsOf(list.Json));
         foreach (var entry in list.Json.GetProperty("manifests").EnumerateArray())
         {
@@ -105,8 +106,8 @@ public sealed class ImageIndexTests(MultiPlatformServerFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Contains(answer.MediaType, new[] { OciManifest, DockerManifest });
         Assert.Equal("amd64", (await ConfigAsync(_client, "hello", answer.Json)).GetProperty("architecture").GetString());
-        var index = await FetchAsync(_client, "hello", "latest", [OciIndex, DockerList]);
-        Assert.Contains(answer.Digest, Entries(index.Json).Concat(Entries((await FetchAsync(_client, "hello", "latest", [DockerList])).Json)));
+        var index = await FetchAsync(_client, "hello", "latest", [OciIndex, DockerManifestList]);
+        Assert.Contains(answer.Digest, Entries(index.Json).Concat(Entries((await FetchAsync(_client, "hello", "latest", [DockerManifestList])).Json)));
     }
 
     [Fact]
@@ -125,17 +126,32 @@ public sealed class ImageIndexTests(MultiPlatformServerFixture fixture) : IClass
     [Fact]
     public async Task A_package_only_amd64_has_is_not_found_for_arm64_naming_the_platform_and_the_package()
     {
-        var answer = await FetchAsync(_client, "amd64-only", "latest", PodmanAccept);
+        var error = await ManifestUnknownAsync("amd64-only");
 
-        Assert.Equal(HttpStatusCode.NotFound, answer.Status);
-        var error = Assert.Single(answer.Json.GetProperty("errors").EnumerateArray());
-        Assert.Equal("MANIFEST_UNKNOWN", error.GetProperty("code").GetString());
         Assert.Contains("linux/arm64", error.GetProperty("message").GetString());
         Assert.Contains("amd64-only", error.GetProperty("message").GetString());
         Assert.Equal(["amd64-only"], error.GetProperty("detail").GetProperty("packages").EnumerateArray().Select(p => p.GetString()));
 
         // Old clients get amd64's manifest, which has it.
         Assert.Equal(HttpStatusCode.OK, (await FetchAsync(_client, "amd64-only", "latest", [OciManifest])).Status);
+    }
+
+    [Fact]
+    public async Task A_package_no_platform_has_is_not_found_without_naming_a_platform()
+    {
+        var error = await ManifestUnknownAsync("hello/nosuchpackage");
+
+        Assert.Equal("package not found in the package set: nosuchpackage", error.GetProperty("message").GetString());
+    }
+
+    /// <summary>The one error of a <c>404 MANIFEST_UNKNOWN</c> answer to a client that lists the index.</summary>
+    private async Task<JsonElement> ManifestUnknownAsync(string name)
+    {
+        var answer = await FetchAsync(_client, name, "latest", PodmanAccept);
+        Assert.Equal(HttpStatusCode.NotFound, answer.Status);
+        var error = Assert.Single(answer.Json.GetProperty("errors").EnumerateArray());
+        Assert.Equal("MANIFEST_UNKNOWN", error.GetProperty("code").GetString());
+        return error;
     }
 
     private static List<string> Entries(JsonElement index) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nixery.Testing;
+using static Nixery.Abstractions.Oci.MediaTypes;
 using static Nixery.IntegrationTests.Platforms.RegistryManifests;
 
 namespace Nixery.IntegrationTests.Platforms;

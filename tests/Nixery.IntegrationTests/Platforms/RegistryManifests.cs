@@ -1,20 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using static Nixery.Abstractions.Oci.MediaTypes;
 
 namespace Nixery.IntegrationTests.Platforms;
 
 /// <summary>Manifests, indexes and configs as a client asks for them over HTTP, with the answer's headers checked.</summary>
 internal static class RegistryManifests
 {
-    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
-    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
-    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
-    public const string DockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
-
     /// <summary>What podman sends: manifests first, indexes last.</summary>
     public static readonly string[] PodmanAccept =
-        [OciManifest, DockerManifest, "application/vnd.docker.distribution.manifest.v1+prettyjws", DockerList, OciIndex];
+        [OciManifest, DockerManifest, "application/vnd.docker.distribution.manifest.v1+prettyjws", DockerManifestList, OciIndex];
 
     /// <summary>A manifest or index answer: its media type, digest header, bytes (empty for HEAD) and parsed JSON.</summary>
     public sealed record Answer(HttpStatusCode Status, string? MediaType, string? Digest, long? Length, byte[] Body)

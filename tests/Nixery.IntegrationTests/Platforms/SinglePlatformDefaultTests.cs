@@ -1,5 +1,6 @@
 using System.Net;
 using Nixery.IntegrationTests.Registry;
+using static Nixery.Abstractions.Oci.MediaTypes;
 using static Nixery.IntegrationTests.Platforms.RegistryManifests;
 
 namespace Nixery.IntegrationTests.Platforms;
