@@ -235,7 +235,7 @@ public sealed class NixClientTests(NixFixture fixture) : IClassFixture<NixFixtur
                 name = "arm64-probe-{{Guid.NewGuid():N}}";
                 inherit system;
                 builder = "/bin/sh";
-                args = [ "-c" "/usr/local/lib/nixery-demo/aarch64-linux/busybox uname -m > $out" ];
+                args = [ "-c" "{{Platforms.MultiPlatformServerFixture.Arm64Busybox}} uname -m > $out" ];
               };
             }
             """);
