@@ -1,6 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Nixery.Abstractions.Storage;
+using Nixery.Core.Collection;
 using static Nixery.Abstractions.Oci.MediaTypes;
 using static Nixery.IntegrationTests.Platforms.RegistryManifests;
 
@@ -75,6 +78,25 @@ public sealed class ImageIndexTests(MultiPlatformServerFixture fixture) : IClass
 
         Assert.Equal((HttpStatusCode.OK, OciIndex), (byDigest.Status, byDigest.MediaType));
         Assert.Equal(index.Body, byDigest.Body);
+    }
+
+    [Fact]
+    public async Task The_index_has_a_garbage_collection_root_naming_itself_and_every_blob_of_both_platforms_images()
+    {
+        var index = await FetchAsync(_client, "htop", "latest", [OciIndex]);
+        var store = fixture.Server.Services.GetRequiredService<IBlobStore>();
+
+        var record = await store.ReadRecordAsync(ImageRoots.RootName(Digest.Parse(index.Digest!)));
+        Assert.NotNull(record);
+        var kept = JsonDocument.Parse(record).RootElement.GetProperty("Blobs").EnumerateArray().Select(b => b.GetString()).ToHashSet();
+        Assert.Contains(index.Digest, kept);
+        foreach (var entry in index.Json.GetProperty("manifests").EnumerateArray())
+        {
+            var manifest = (await FetchAsync(_client, "htop", entry.GetProperty("digest").GetString()!, [OciManifest])).Json;
+            Assert.Contains(entry.GetProperty("digest").GetString(), kept);
+            Assert.Contains(manifest.GetProperty("config").GetProperty("digest").GetString(), kept);
+            Assert.All(manifest.GetProperty("layers").EnumerateArray(), layer => Assert.Contains(layer.GetProperty("digest").GetString(), kept));
+        }
     }
 
     [Fact]
