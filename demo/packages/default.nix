@@ -31,6 +31,13 @@ let
     done
   '';
 
+  # The static busybox of the package set's system: Debian's busybox-static for amd64, and for aarch64-linux its arm64
+  # build, which scripts/install-dependencies unpacks here (Nix builds it with extra-platforms, qemu runs it).
+  busyboxBinary = {
+    x86_64-linux = "/bin/busybox";
+    aarch64-linux = "/usr/local/lib/nixery-demo/aarch64-linux/busybox";
+  }.${system} or (throw "demo: no busybox for ${system}");
+
   # Kept in a file so git tests can change it on a branch.
   helloMessage = builtins.replaceStrings [ "\n" ] [ "" ] (builtins.readFile ./hello-message.txt);
 
@@ -39,7 +46,7 @@ let
     version = "1.35.0";
     script = ''
       mkdir -p $out/bin
-      cp /bin/busybox $out/bin/busybox
+      cp ${busyboxBinary} $out/bin/busybox
       chmod 0555 $out/bin/busybox
       ln -s busybox $out/bin/sh
     '';
@@ -82,7 +89,10 @@ let
     '';
   };
 in
-{
+# Only amd64 has it: a name with it finds no package for arm64 (for the per-platform not-found error).
+(if system == "x86_64-linux" then {
+  amd64-only = mkTool { pname = "amd64-only"; version = "1.0"; bin = "amd64-only"; body = ''echo "amd64 only"''; };
+} else { }) // {
   inherit busybox libdemo;
 
   hello = mkTool {

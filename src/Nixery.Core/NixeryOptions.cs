@@ -52,6 +52,14 @@ public sealed class NixeryOptions
     public ImageConfigOptions Images { get; set; } = new();
 
     /// <summary>
+    /// The platforms a name without the <c>arm64</c> meta-package is built for, as <c>os/architecture</c>
+    /// (<c>linux/amd64</c>, <c>linux/arm64</c>); empty (the default) means the host's platform alone. With more than one,
+    /// such a name answers an OCI image index (a Docker manifest list for Docker-only clients) of one image per platform,
+    /// each built by Nix for its system; see <see cref="Platforms.ImagePlatforms"/>.
+    /// </summary>
+    public IList<string> Platforms { get; set; } = [];
+
+    /// <summary>
     /// Whether every image built gets a CycloneDX SBOM of its Nix closure, served as an OCI 1.1 referrer of its manifests
     /// (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>); on by default.
     /// </summary>

@@ -21,6 +21,12 @@ public sealed partial record ImageRequest
     public required Architecture Architecture { get; init; }
 
     /// <summary>
+    /// Whether the name chose the platform (the <c>arm64</c> meta-package): such a name answers one manifest, never an
+    /// index of every configured platform.
+    /// </summary>
+    public bool ArchitectureSelected { get; init; }
+
+    /// <summary>
     /// Whether the image runs as the user <c>nonroot</c> (uid and gid 65532, home <c>/home/nonroot</c>): the
     /// <c>nonroot</c> meta-package at the front of the name.
     /// </summary>
@@ -61,6 +67,7 @@ public sealed partial record ImageRequest
 
         var architecture = Architecture.Amd64;
         var nonRoot = false;
+        var architectureSelected = false;
         var packages = new SortedSet<string>(StringComparer.Ordinal);
         var atFront = true;
         foreach (var component in components)
@@ -69,12 +76,12 @@ public sealed partial record ImageRequest
             // "shell" or "arm64" later in the name is still reachable.
             if (atFront && component == "shell") { packages.UnionWith(options.ShellPackages); continue; }
             if (atFront && component == "nonroot") { nonRoot = true; continue; }
-            if (atFront && component == "arm64") { architecture = Architecture.Arm64; continue; }
+            if (atFront && component == "arm64") { architecture = Architecture.Arm64; architectureSelected = true; continue; }
             atFront = false;
             packages.Add(component);
         }
         packages.UnionWith(options.AlwaysIncludedPackages);
 
-        return new ImageRequest { Name = name, Tag = tag, Packages = [.. packages], Architecture = architecture, NonRoot = nonRoot };
+        return new ImageRequest { Name = name, Tag = tag, Packages = [.. packages], Architecture = architecture, ArchitectureSelected = architectureSelected, NonRoot = nonRoot };
     }
 }

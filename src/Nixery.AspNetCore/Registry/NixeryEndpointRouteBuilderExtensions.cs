@@ -11,6 +11,7 @@ using Nixery.AspNetCore.Registry;
 using Nixery.Core;
 using Nixery.Core.Building;
 using Nixery.Core.Collection;
+using Nixery.Core.Platforms;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -48,7 +49,9 @@ public static class NixeryEndpointRouteBuilderExtensions
             services.GetRequiredService<IPackageSource>(),
             new RegistryMetrics(services.GetService<IMeterFactory>()),
             services.GetService<ImageRoots>(),
-            services.GetRequiredService<ILogger<RegistryEndpoints>>());
+            services.GetRequiredService<ILogger<RegistryEndpoints>>(),
+            services.GetService<ImagePlatforms>(),
+            services.GetService<ImageIndexBuilds>());
 
         var group = endpoints.MapGroup("/v2");
         group.MapMethods("/", ReadMethods, RegistryEndpoints.ApiVersion).WithDisplayName("Nixery registry: API version");

@@ -10,6 +10,7 @@ using Nixery.Abstractions.Storage;
 using Nixery.Core;
 using Nixery.Core.Building;
 using Nixery.Core.Collection;
+using Nixery.Core.Platforms;
 
 namespace Nixery.AspNetCore.Registry;
 
@@ -22,7 +23,9 @@ internal sealed partial class RegistryEndpoints(
     IPackageSource? source,
     RegistryMetrics metrics,
     ImageRoots? roots,
-    ILogger<RegistryEndpoints> logger)
+    ILogger<RegistryEndpoints> logger,
+    ImagePlatforms? platforms = null,
+    ImageIndexBuilds? indexes = null)
 {
     private const string OctetStream = "application/octet-stream";
     private static readonly byte[] EmptyObject = "{}"u8.ToArray();
@@ -102,9 +105,15 @@ internal sealed partial class RegistryEndpoints(
             return (new ManifestResult(manifest.MediaType, digest, manifest.Size, body), "by-digest", reference);
         }
 
+        // A name without a platform answers every configured platform's image in an index, for clients that read one.
+        var form = ManifestFormNegotiator.Negotiate(context.Request.Headers.Accept,
+            index: indexes is not null && platforms is { IsMultiPlatform: true } && !request.ArchitectureSelected);
+        if (platforms is not null && !request.ArchitectureSelected) request = request with { Architecture = platforms.Default };
         try
         {
-            var (built, shared) = await builds.GetOrBuildAsync(request, cancellationToken).ConfigureAwait(false);
+            var (built, shared) = form is ManifestForm.OciIndex or ManifestForm.DockerManifestList
+                ? await indexes!.GetOrBuildAsync(request, cancellationToken).ConfigureAwait(false)
+                : await builds.GetOrBuildAsync(request, cancellationToken).ConfigureAwait(false);
             switch (built)
             {
                 case PackagesNotFound missing:
@@ -117,10 +126,15 @@ internal sealed partial class RegistryEndpoints(
                         json.WriteEndObject();
                     }), "packages-not-found", null);
 
+                case BuiltImageIndex index:
+                    context.Response.Headers.Vary = "Accept";
+                    var list = form == ManifestForm.OciIndex ? index.OciIndex : index.DockerManifestList;
+                    var listBody = HttpMethods.IsHead(context.Request.Method) ? null : new MemoryStream(list.Content, writable: false);
+                    return (new ManifestResult(list.MediaType, list.Digest, list.Size, listBody), shared ? "recent-build" : "built", list.Digest.ToString());
+
                 case BuiltImage image:
                     // The same URL answers two forms: shared caches must key on Accept.
                     context.Response.Headers.Vary = "Accept";
-                    var form = ManifestFormNegotiator.Negotiate(context.Request.Headers.Accept);
                     var manifest = form == ManifestForm.Oci ? image.OciManifest : image.DockerManifest;
                     var outcome = shared ? "recent-build" : "built";
                     var body = HttpMethods.IsHead(context.Request.Method) ? null : new MemoryStream(manifest.Content, writable: false);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Building;
 using Nixery.Abstractions.Storage;
+using Nixery.Core.Building;
 
 namespace Nixery.Core.Collection;
 
@@ -14,7 +15,7 @@ namespace Nixery.Core.Collection;
 /// <remarks>
 /// A build may reuse an old blob that a collection running at the same time is about to delete. Collections announce
 /// themselves with a record under <c>gc/</c> before they list roots and remove it after their last delete; an image
-/// recorded while one runs is checked blob by blob after it finishes (<see cref="ConfirmAsync"/>), and built again if
+/// recorded while one runs is checked blob by blob after it finishes (<see cref="ConfirmAsync(BuiltImage, CancellationToken)"/>), and built again if
 /// anything went.
 /// </remarks>
 public sealed class ImageRoots
@@ -45,20 +46,43 @@ public sealed class ImageRoots
 
     /// <summary>
     /// Records that <paramref name="image"/> was built or served now (unless this process did so recently); true when it
-    /// wrote, and so the caller must <see cref="ConfirmAsync"/> the image before it hands it out.
+    /// wrote, and so the caller must <see cref="ConfirmAsync(BuiltImage, CancellationToken)"/> the image before it hands it out.
     /// </summary>
-    public async Task<bool> TouchAsync(BuiltImage image, CancellationToken cancellationToken)
+    public Task<bool> TouchAsync(BuiltImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        return TouchAsync(image.OciManifest.Digest, image.DockerManifest.Digest, BlobsOf(image), cancellationToken);
+    }
+
+    /// <summary>
+    /// Records that <paramref name="index"/> was built or served now, as <see cref="TouchAsync(BuiltImage, CancellationToken)"/>
+    /// does for an image: a root for each of its two documents naming them and every blob of every entry, so that
+    /// collection keeps an index pulled by digest with all its platforms.
+    /// </summary>
+    public Task<bool> TouchAsync(BuiltImageIndex index, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return TouchAsync(index.OciIndex.Digest, index.DockerManifestList.Digest, BlobsOf(index), cancellationToken);
+    }
+
+    /// <summary>One root record naming <paramref name="blobs"/>, under both documents' digests (once when they are one).</summary>
+    private async Task<bool> TouchAsync(Digest oci, Digest docker, IReadOnlyList<Digest> blobs, CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
-        if (_touched.TryGetValue(image.OciManifest.Digest, out var last) && now - last < TouchInterval) return false;
-        var record = JsonSerializer.SerializeToUtf8Bytes(new RootRecord(now, BlobsOf(image)));
-        await _store.WriteRecordAsync(RootName(image.OciManifest.Digest), record, cancellationToken).ConfigureAwait(false);
-        if (image.DockerManifest.Digest != image.OciManifest.Digest)
-            await _store.WriteRecordAsync(RootName(image.DockerManifest.Digest), record, cancellationToken).ConfigureAwait(false);
-        Remember(image.OciManifest.Digest, now);
-        Remember(image.DockerManifest.Digest, now);
+        if (_touched.TryGetValue(oci, out var last) && now - last < TouchInterval) return false;
+        var record = JsonSerializer.SerializeToUtf8Bytes(new RootRecord(now, blobs));
+        await _store.WriteRecordAsync(RootName(oci), record, cancellationToken).ConfigureAwait(false);
+        if (docker != oci) await _store.WriteRecordAsync(RootName(docker), record, cancellationToken).ConfigureAwait(false);
+        Remember(oci, now);
+        Remember(docker, now);
         return true;
+    }
+
+    /// <summary>As <see cref="ConfirmAsync(BuiltImage, CancellationToken)"/>, for every blob of an index and its entries.</summary>
+    public Task<bool> ConfirmAsync(BuiltImageIndex index, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return ConfirmAsync(index.OciIndex.Digest, BlobsOf(index), cancellationToken);
     }
 
     /// <summary>Records that the manifest <paramref name="manifest"/> was served by digest now, when it has a root.</summary>
@@ -77,9 +101,14 @@ public sealed class ImageRoots
     /// True when every blob of <paramref name="image"/> is still stored once no collection is running; false when a
     /// collection deleted one of them (the caller builds the image again). Cheap when no collection runs: one listing.
     /// </summary>
-    public async Task<bool> ConfirmAsync(BuiltImage image, CancellationToken cancellationToken)
+    public Task<bool> ConfirmAsync(BuiltImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        return ConfirmAsync(image.OciManifest.Digest, BlobsOf(image), cancellationToken);
+    }
+
+    private async Task<bool> ConfirmAsync(Digest root, IReadOnlyList<Digest> blobs, CancellationToken cancellationToken)
+    {
         if (_listing is null) return true;
         var waited = false;
         while (await CollectionRunningAsync(cancellationToken).ConfigureAwait(false))
@@ -88,11 +117,11 @@ public sealed class ImageRoots
             await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken).ConfigureAwait(false);
         }
         if (!waited) return true;
-        foreach (var digest in BlobsOf(image))
+        foreach (var digest in blobs)
         {
             if (await _store.StatAsync(digest, cancellationToken).ConfigureAwait(false) is null)
             {
-                _touched.TryRemove(image.OciManifest.Digest, out _);
+                _touched.TryRemove(root, out _);
                 return false;
             }
         }
@@ -104,6 +133,9 @@ public sealed class ImageRoots
     internal static IReadOnlyList<Digest> BlobsOf(BuiltImage image) =>
         [image.OciManifest.Digest, image.DockerManifest.Digest, image.Config.Digest, .. image.Layers.Select(layer => layer.Digest),
             .. image.Referrers.SelectMany(referrer => referrer.Blobs.Prepend(referrer.Manifest.Digest)).Distinct()];
+
+    internal static IReadOnlyList<Digest> BlobsOf(BuiltImageIndex index) =>
+        [index.OciIndex.Digest, index.DockerManifestList.Digest, .. index.Images.SelectMany(BlobsOf).Distinct()];
 
     internal static RootRecord? Parse(byte[] bytes)
     {

@@ -12,6 +12,7 @@ using Nixery.Core.Health;
 using Nixery.Core.Layering;
 using Nixery.Core.Nix;
 using Nixery.Core.Packing;
+using Nixery.Core.Platforms;
 using Nixery.Core.Sbom;
 using Nixery.Core.Sources;
 using Nixery.Core.Storage;
@@ -66,6 +67,7 @@ public static class NixeryServiceCollectionExtensions
         collection.ValidateOnStart();
         services.AddSingleton<IValidateOptions<NixeryOptions>>(new NixeryOptionsValidator(section));
         services.AddSingleton<IValidateOptions<NixeryOptions>, LayerStrategyNameValidator>();
+        services.AddSingleton<IValidateOptions<NixeryOptions>>(new PlatformListValidator(section));
         services.AddSingleton<IValidateOptions<NixOptions>>(new NixOptionsValidator(section + ":Nix"));
         services.AddSingleton<IValidateOptions<PackingOptions>>(new PackingOptionsValidator(section + ":Packing"));
         services.AddSingleton<IValidateOptions<NixeryRegistryOptions>>(new NixeryRegistryOptionsValidator(section + ":Registry"));
@@ -86,6 +88,8 @@ public static class NixeryServiceCollectionExtensions
         services.TryAddSingleton<SbomArtifacts>();
         services.TryAddSingleton<ImageKeys>();
         services.TryAddSingleton<RecentBuilds>();
+        services.TryAddSingleton<ImagePlatforms>();
+        services.TryAddSingleton<ImageIndexBuilds>();
         services.TryAddSingleton<IBlobStore, BlobStore>();
         services.TryAddSingleton<ImageRoots>();
         services.TryAddSingleton<BlobCollector>();

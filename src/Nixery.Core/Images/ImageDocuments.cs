@@ -37,6 +37,7 @@ public static class ImageDocuments
             json.WriteStartObject();
             json.WriteString("created", created);
             json.WriteString("architecture", request.Architecture.OciArchitecture);
+            if (request.Architecture.OciVariant is { } variant) json.WriteString("variant", variant);
             json.WriteString("os", "linux");
             json.WriteStartObject("config");
             if (request.NonRoot) json.WriteString("User", BaselineFiles.NonRootUser);

@@ -78,6 +78,12 @@ internal sealed partial class NixCommandRunner(NixOptions options, ILogger logge
             yield return "trusted-public-keys";
             yield return string.Join(' ', options.TrustedPublicKeys);
         }
+        if (options.ExtraPlatforms.Count > 0)
+        {
+            yield return "--option";
+            yield return "extra-platforms";
+            yield return string.Join(' ', options.ExtraPlatforms);
+        }
         if (options.Builders is not null)
         {
             yield return "--option";

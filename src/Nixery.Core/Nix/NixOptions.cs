@@ -34,6 +34,13 @@ public sealed class NixOptions
     public string? Builders { get; set; }
 
     /// <summary>
+    /// Systems this machine builds for besides its own (Nix's <c>extra-platforms</c>, e.g. <c>aarch64-linux</c> on an
+    /// amd64 host whose binfmt_misc runs arm64 programs through qemu-user-static), so that
+    /// <c>Nixery:Platforms</c> can list them without remote builders; empty keeps Nix's own setting.
+    /// </summary>
+    public IList<string> ExtraPlatforms { get; set; } = [];
+
+    /// <summary>
     /// Where the Nix expression is written and per-build GC roots live (default <c>&lt;temp&gt;/nixery</c>).
     /// Must be on a filesystem Nix can read; roots here keep store paths alive while their layers are packed.
     /// </summary>

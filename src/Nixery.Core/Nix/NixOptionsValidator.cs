@@ -14,6 +14,8 @@ internal sealed class NixOptionsValidator(string section) : IValidateOptions<Nix
             failures.Add($"{section}:BuildTimeout must be positive (or infinite, -00:00:00.001), not {options.BuildTimeout}");
         if (options.Substituters.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)))
             failures.Add($"{section}:Substituters must be store URIs without spaces, not [{string.Join(", ", options.Substituters)}]");
+        if (options.ExtraPlatforms.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)))
+            failures.Add($"{section}:ExtraPlatforms must be Nix systems without spaces (e.g. aarch64-linux), not [{string.Join(", ", options.ExtraPlatforms)}]");
         if (string.IsNullOrWhiteSpace(options.StateDirectory))
             failures.Add($"{section}:StateDirectory must name a directory");
         if (options.MaxErrorOutputLength < 1)

@@ -28,6 +28,9 @@ public class ImageRequestTests
         Assert.Equal(Architecture.Arm64, request.Architecture);
         Assert.Equal("aarch64-linux", request.Architecture.NixSystem);
         Assert.Equal("arm64", request.Architecture.OciArchitecture);
+        Assert.Equal("v8", request.Architecture.OciVariant);
+        Assert.True(request.ArchitectureSelected); // one manifest, never the index of every platform
+        Assert.False(ImageRequest.Parse("shell/hello", "v1").ArchitectureSelected);
         Assert.Contains("bashInteractive", request.Packages);
         Assert.DoesNotContain("arm64", request.Packages);
         Assert.DoesNotContain("shell", request.Packages);
@@ -38,6 +41,7 @@ public class ImageRequestTests
     {
         var request = ImageRequest.Parse("hello/shell/arm64", null);
         Assert.Equal(Architecture.Amd64, request.Architecture);
+        Assert.False(request.ArchitectureSelected);
         Assert.Contains("shell", request.Packages);
         Assert.Contains("arm64", request.Packages);
         Assert.DoesNotContain("bashInteractive", request.Packages);

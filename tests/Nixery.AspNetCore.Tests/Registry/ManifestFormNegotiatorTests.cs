@@ -71,4 +71,34 @@ public sealed class ManifestFormNegotiatorTests
         Assert.Equal(ManifestForm.DockerV2, ManifestFormNegotiator.Negotiate($"{Docker}, {DockerList}, {Oci}, {OciIndex}, */*"));
         Assert.Equal(ManifestForm.Oci, ManifestFormNegotiator.Negotiate(new StringValues([Oci, Docker, "application/vnd.docker.distribution.manifest.v1+prettyjws", DockerList, OciIndex])));
     }
+
+    [Fact]
+    public void With_an_index_to_serve_the_oci_index_wins_wherever_it_is_listed()
+    {
+        Assert.Equal(ManifestForm.OciIndex, ManifestFormNegotiator.Negotiate(new StringValues([Oci, Docker, DockerList, OciIndex]), index: true));
+        Assert.Equal(ManifestForm.OciIndex, ManifestFormNegotiator.Negotiate($"{Docker}, {DockerList}, {Oci}, {OciIndex}, */*", index: true));
+        Assert.Equal(ManifestForm.OciIndex, ManifestFormNegotiator.Negotiate($"{OciIndex};q=0.1", index: true));
+    }
+
+    [Fact]
+    public void With_an_index_to_serve_a_client_listing_only_docker_types_gets_the_manifest_list()
+    {
+        Assert.Equal(ManifestForm.DockerManifestList, ManifestFormNegotiator.Negotiate($"{Docker}, {DockerList}", index: true));
+        Assert.Equal(ManifestForm.DockerManifestList, ManifestFormNegotiator.Negotiate(new StringValues([DockerList, Docker]), index: true));
+    }
+
+    [Theory]
+    [InlineData(Oci, nameof(ManifestForm.Oci))]
+    [InlineData(Docker + ", " + Oci, nameof(ManifestForm.DockerV2))]
+    [InlineData("*/*", nameof(ManifestForm.DockerV2))]
+    [InlineData("", nameof(ManifestForm.DockerV2))]
+    public void With_an_index_to_serve_a_client_listing_no_index_type_gets_a_manifest(string accept, string expected) =>
+        Assert.Equal(Enum.Parse<ManifestForm>(expected), ManifestFormNegotiator.Negotiate(accept, index: true));
+
+    [Fact]
+    public void Without_an_index_to_serve_index_types_are_still_skipped()
+    {
+        Assert.Equal(ManifestForm.Oci, ManifestFormNegotiator.Negotiate($"{OciIndex}, {Oci}", index: false));
+        Assert.Equal(ManifestForm.DockerV2, ManifestFormNegotiator.Negotiate($"{DockerList}, {OciIndex}", index: false));
+    }
 }

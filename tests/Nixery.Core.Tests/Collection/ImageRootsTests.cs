@@ -7,6 +7,7 @@ using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Storage;
 using Nixery.Abstractions.Graph;
 using Nixery.Abstractions.Sources;
+using Nixery.Core.Building;
 using Nixery.Core.Collection;
 using Nixery.Core.Referrers;
 using Nixery.Core.Sbom;
@@ -125,5 +126,38 @@ public sealed class ImageRootsTests : IDisposable
         Assert.Empty(await ReferrerRecords.ReadAsync(_store, old.DockerManifest.Digest, CancellationToken.None));
         Assert.Single(await ReferrerRecords.ReadAsync(_store, recent.OciManifest.Digest, CancellationToken.None));
         Assert.Single(await ReferrerRecords.ReadAsync(_store, recent.DockerManifest.Digest, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_collection_keeps_an_index_in_the_retention_with_every_blob_of_every_entry_and_deletes_it_with_them_once_expired()
+    {
+        var amd64 = await ImageAsync("hello");
+        var arm64 = await ImageAsync("arm64/hello");
+        await _roots.TouchAsync(amd64, CancellationToken.None);
+        await _roots.TouchAsync(arm64, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Only the index is used now (pulled by digest, say): its root must keep its platforms' images.
+        var index = await IndexAsync(amd64, arm64);
+        Assert.True(await _roots.TouchAsync(index, CancellationToken.None));
+        Assert.True(await _roots.ConfirmAsync(index, CancellationToken.None));
+
+        var report = await _collector.CollectAsync(apply: true, retention: TimeSpan.FromSeconds(1));
+        Assert.Empty(report.Deleted);
+        foreach (var digest in ImageRoots.BlobsOf(index)) Assert.NotNull(await _store.StatAsync(digest));
+        Assert.Contains(arm64.Layers[0].Digest, ImageRoots.BlobsOf(index));
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        report = await _collector.CollectAsync(apply: true, retention: TimeSpan.FromSeconds(1));
+        foreach (var digest in ImageRoots.BlobsOf(index)) Assert.Null(await _store.StatAsync(digest));
+    }
+
+    private async Task<BuiltImageIndex> IndexAsync(params BuiltImage[] images)
+    {
+        async Task<StoredManifest> StoreAsync(bool oci)
+        {
+            var content = Core.Images.IndexDocuments.Index(oci, images);
+            return new StoredManifest((await _store.PutAsync(content)).Digest, oci ? MediaTypes.OciIndex : MediaTypes.DockerManifestList, content);
+        }
+        return new BuiltImageIndex(await StoreAsync(oci: true), await StoreAsync(oci: false), images);
     }
 }

@@ -221,6 +221,44 @@ public sealed class NixClientTests(NixFixture fixture) : IClassFixture<NixFixtur
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_extra_platforms_an_aarch64_linux_derivation_builds_here_and_runs_the_arm64_busybox_under_qemu(bool useDaemon)
+    {
+        // A derivation no store has seen: built now, by this call, or not at all.
+        var packages = Path.Combine(fixture.StateDirectory, $"arm64-probe-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(packages);
+        File.WriteAllText(Path.Combine(packages, "default.nix"), $$"""
+            { system ? builtins.currentSystem, ... }: {
+              probe = derivation {
+                name = "arm64-probe-{{Guid.NewGuid():N}}";
+                inherit system;
+                builder = "/bin/sh";
+                args = [ "-c" "{{Platforms.MultiPlatformServerFixture.Arm64Busybox}} uname -m > $out" ];
+              };
+            }
+            """);
+        var set = new PathPackageSource(packages).Resolve("latest");
+        var request = ImageRequest.Parse("arm64/probe", "latest", new ImageRequestOptions { AlwaysIncludedPackages = [] });
+
+        var refused = await Assert.ThrowsAsync<NixFailureException>(
+            () => fixture.CreateClient(options => options.UseDaemon = useDaemon).BuildAsync(request, set));
+        Assert.Contains("aarch64-linux", refused.NixMessage);
+
+        var calls = new NixCallLog(Path.Combine(packages, "calls"));
+        await using var closure = Assert.IsType<RealisedClosure>(await fixture.CreateClient(options =>
+        {
+            options.UseDaemon = useDaemon;
+            options.ExtraPlatforms = ["aarch64-linux"];
+            options.NixBinDirectory = calls.BinDirectory;
+        }).BuildAsync(request, set));
+
+        Assert.Equal("aarch64", File.ReadAllText(Assert.Single(closure.Graph.TopLevel)).Trim());
+        Assert.All(calls.Calls(), call => Assert.Contains("--option extra-platforms aarch64-linux", call.Arguments));
+        Assert.Contains(calls.Calls(), call => call.Command == (useDaemon ? "nix-daemon" : "nix-store"));
+    }
+
     [Fact]
     public async Task The_expression_is_written_to_the_state_directory()
     {

@@ -37,12 +37,12 @@ public sealed class LayerFormatTests : IDisposable
         await ExternalTool.RunCheckedAsync("skopeo", "copy", "--quiet", "--src-tls-verify=false", $"docker://{image}:latest", $"oci:{layout}:v1");
         using var index = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")));
         var entry = Assert.Single(index.RootElement.GetProperty("manifests").EnumerateArray());
-        using var manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(BlobPath(layout, entry.GetProperty("digest").GetString()!)));
+        using var manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(OciLayout.BlobPath(layout, entry.GetProperty("digest").GetString()!)));
         var layers = manifest.RootElement.GetProperty("layers").EnumerateArray().ToList();
         Assert.All(layers, layer => Assert.Equal(layerType, layer.GetProperty("mediaType").GetString()));
         foreach (var layer in layers)
         {
-            await using var stream = File.OpenRead(BlobPath(layout, layer.GetProperty("digest").GetString()!));
+            await using var stream = File.OpenRead(OciLayout.BlobPath(layout, layer.GetProperty("digest").GetString()!));
             Assert.Equal(layer.GetProperty("digest").GetString(), "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
         }
     }
@@ -69,5 +69,4 @@ public sealed class LayerFormatTests : IDisposable
         return mediaType;
     }
 
-    private static string BlobPath(string layout, string digest) => Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
 }

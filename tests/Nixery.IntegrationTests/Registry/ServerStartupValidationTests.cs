@@ -21,6 +21,8 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "arg", "--Nixery:MaxConcurrentBuilds=0", "Nixery:MaxConcurrentBuilds must be at least 1" },
         { "arg", "--Nixery:MaxQueuedBuilds=-1", "Nixery:MaxQueuedBuilds must be zero or more" },
         { "arg", "--Nixery:Images:WorkingDir=srv", "Nixery:Images:WorkingDir must be an absolute path, not 'srv'" },
+        { "arg", "--Nixery:Platforms:0=linux/riscv64", "Nixery:Platforms:0 'linux/riscv64' is not a platform Nixery builds for" },
+        { "arg", "--Nixery:Nix:ExtraPlatforms:0=aarch64-linux i686-linux", "Nixery:Nix:ExtraPlatforms must be Nix systems without spaces" },
         { "arg", "--Nixery:Packing:CompressionLevel=12", "Nixery:Packing:CompressionLevel must be between 1 and 9" },
         { "arg", "--Nixery:Registry:RecentBuildLifetime=-00:00:01", "Nixery:Registry:RecentBuildLifetime must be zero (off) or positive" },
         { "arg", "--Nixery:Registry:MaxTagsPerPage=0", "Nixery:Registry:MaxTagsPerPage must be at least 1, not 0" },

@@ -33,11 +33,11 @@ public sealed class StandaloneServerTests(DemoServerFixture fixture) : IClassFix
         using var index = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")));
         var entry = Assert.Single(index.RootElement.GetProperty("manifests").EnumerateArray());
         Assert.Equal("v1", entry.GetProperty("annotations").GetProperty("org.opencontainers.image.ref.name").GetString());
-        using var manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(BlobPath(layout, entry.GetProperty("digest").GetString()!)));
+        using var manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(OciLayout.BlobPath(layout, entry.GetProperty("digest").GetString()!)));
         var blobs = manifest.RootElement.GetProperty("layers").EnumerateArray().Append(manifest.RootElement.GetProperty("config")).ToList();
         foreach (var blob in blobs)
         {
-            var path = BlobPath(layout, blob.GetProperty("digest").GetString()!);
+            var path = OciLayout.BlobPath(layout, blob.GetProperty("digest").GetString()!);
             Assert.Equal(blob.GetProperty("size").GetInt64(), new FileInfo(path).Length);
             await using var stream = File.OpenRead(path);
             Assert.Equal(blob.GetProperty("digest").GetString(), "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
@@ -128,5 +128,4 @@ public sealed class StandaloneServerTests(DemoServerFixture fixture) : IClassFix
         Assert.DoesNotContain("'/nix/store/", html);
     }
 
-    private static string BlobPath(string layout, string digest) => Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
 }
