@@ -18,6 +18,7 @@ public static class EnvironmentSettings
         ("NIXERY_CHANNEL_URL", "Nixery:PackageSource:ChannelUrl"),
         ("NIXERY_PKGS_REPO", "Nixery:PackageSource:Repository"),
         ("NIXERY_PKGS_PATH", "Nixery:PackageSource:Path"),
+        ("NIXERY_FLAKE", "Nixery:PackageSource:Flake"),
         ("NIXERY_STORAGE_BACKEND", "Nixery:StorageBackend"),
         ("STORAGE_PATH", "Nixery:FileSystemStorage:Path"),
         ("GCS_BUCKET", "Nixery:GcsStorage:Bucket"),
@@ -44,7 +45,7 @@ public static class EnvironmentSettings
     ];
 
     private static readonly string[] SourceKeys =
-        ["Nixery:PackageSource:Channel", "Nixery:PackageSource:Repository", "Nixery:PackageSource:Path"];
+        ["Nixery:PackageSource:Channel", "Nixery:PackageSource:Repository", "Nixery:PackageSource:Path", "Nixery:PackageSource:Flake"];
 
     /// <summary>The configuration values the set environment variables stand for.</summary>
     /// <exception cref="OptionsValidationException"><c>NIX_TIMEOUT</c> is not a whole number of seconds.</exception>

@@ -11,7 +11,7 @@ namespace Nixery.Server;
 public static class ServerServices
 {
     /// <summary>
-    /// Adds the engine with the package source of <c>Nixery:PackageSource:Repository|Channel|Path</c> (else the demo
+    /// Adds the engine with the package source of <c>Nixery:PackageSource:Repository|Channel|Path|Flake</c> (else the demo
     /// package set), the storage backend of <c>Nixery:StorageBackend</c> (<c>filesystem</c>, <c>gcs</c> with
     /// <c>Nixery:GcsStorage</c>, <c>s3</c> with <c>Nixery:S3Storage</c>, or <c>azure</c> with <c>Nixery:AzureStorage</c>), builds
     /// coordinated across replicas by Redis when <c>Nixery:Redis:Configuration</c> is set, and the rest of the
@@ -24,7 +24,7 @@ public static class ServerServices
         var section = configuration.GetSection("Nixery");
         var nixery = services.AddNixery(section);
 
-        if (!new[] { "Repository", "Channel", "Path" }.Any(key => !string.IsNullOrEmpty(section["PackageSource:" + key])))
+        if (!new[] { "Repository", "Channel", "Path", "Flake" }.Any(key => !string.IsNullOrEmpty(section["PackageSource:" + key])))
         {
             nixery.UsePathPackageSource(DemoPackageSet());
             // The demo set is built locally from busybox; asking a binary cache for it only costs time.
@@ -74,7 +74,7 @@ public static class ServerServices
     /// <summary>The repository's demo package set, found from the program's or the current directory upwards.</summary>
     private static string DemoPackageSet() =>
         Samples.DemoPackageSet.TryFind() ?? throw Invalid<NixeryOptions>(
-            "no package source is configured (Nixery:PackageSource:Path, :Repository or :Channel) and the demo package set (demo/packages) was not found");
+            "no package source is configured (Nixery:PackageSource:Path, :Repository, :Channel or :Flake) and the demo package set (demo/packages) was not found");
 
     private static OptionsValidationException Invalid<TOptions>(string message) =>
         new(Options.DefaultName, typeof(TOptions), [message]);

@@ -28,6 +28,8 @@ internal sealed class NixeryOptionsValidator(string section) : IValidateOptions<
             failures.Add($"set only one package source, not {string.Join(" and ", sources.Select(s => $"{section}:PackageSource:{s.Name}"))}");
         if (options.PackageSource.Path is { Length: > 0 } path && !Sources.PackageSourceOptions.IsPackageSet(path))
             failures.Add($"{section}:PackageSource:Path '{Path.GetFullPath(path)}' is not a package set (no such .nix file or directory with default.nix)");
+        if (options.PackageSource.Flake is { Length: > 0 } flake && !Sources.FlakeReference.TryParse(flake, out _, out var flakeProblem))
+            failures.Add($"{section}:PackageSource:Flake '{flake}' is not a flake reference: {flakeProblem}");
         failures.AddRange(Images.ImageConfigOptionsValidator.Problems(options.Images, $"{section}:Images"));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -39,6 +39,12 @@ public sealed record PackageSetReference(string Expression, IReadOnlyDictionary<
     public DateTimeOffset? RevisionTime { get; init; }
 
     /// <summary>
+    /// Nix experimental features the expression needs (e.g. <c>nix-command</c> and <c>flakes</c> for <c>builtins.getFlake</c>),
+    /// passed to the evaluation as <c>--extra-experimental-features</c>; empty for most sets, which then run without the flag.
+    /// </summary>
+    public IReadOnlyList<string> ExperimentalFeatures { get; init; } = [];
+
+    /// <summary>
     /// The cache key of an image built from this set: package set, architecture and packages.
     /// Null when the set is not pinned, because the same name may then build a different image tomorrow.
     /// </summary>

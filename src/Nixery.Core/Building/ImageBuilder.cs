@@ -48,7 +48,7 @@ internal sealed partial class ImageBuilder(
         activity?.SetTag("nixery.tag", request.Tag);
         var started = Stopwatch.GetTimestamp();
 
-        var packageSet = packageSource.Resolve(request.Tag);
+        var packageSet = await ResolveAsync(request, started, cancellationToken).ConfigureAwait(false);
         var buildKey = keys.For(packageSet, request);
         if (await TryFindBuiltAsync(request, packageSet, buildKey, cancellationToken).ConfigureAwait(false) is { } cached)
         {
@@ -114,6 +114,28 @@ internal sealed partial class ImageBuilder(
     }
 
     private static readonly IAsyncDisposable NoHold = new NothingHeld();
+
+    /// <summary>
+    /// The package set the tag selects, locked to its current revision when the source can lock
+    /// (<see cref="IPackageSourceLocking"/>), so the cache is asked for that revision's image; a failure to lock is a
+    /// failed build.
+    /// </summary>
+    private async Task<PackageSetReference> ResolveAsync(ImageRequest request, long started, CancellationToken cancellationToken)
+    {
+        var packageSet = packageSource.Resolve(request.Tag);
+        if (packageSource is not IPackageSourceLocking locking) return packageSet;
+        try
+        {
+            return await locking.LockAsync(packageSet, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NixFailureException failure)
+        {
+            RecordDuration(started, "failed");
+            failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag,
+                failure.Kind.ToString().ToLowerInvariant(), failure.Message, failure.NixMessage));
+            throw;
+        }
+    }
 
     private TimeSpan RecentLifetime => registryOptions.Value.RecentBuildLifetime;
 

@@ -28,7 +28,7 @@ public static class NixeryServiceCollectionExtensions
     /// layering strategies. Settings are bound from <paramref name="configuration"/> when given (e.g. the <c>Nixery</c>
     /// section): <see cref="NixeryOptions"/> from the section itself (with the package source in <c>PackageSource</c>),
     /// and its children <c>Nix</c>, <c>Packing</c>, <c>Registry</c>, <c>FileSystemStorage</c>, <c>Health</c> and
-    /// <c>Layering:&lt;strategy&gt;</c>. With <c>PackageSource:Path|Repository|Channel</c> and
+    /// <c>Layering:&lt;strategy&gt;</c>. With <c>PackageSource:Path|Repository|Channel|Flake</c> and
     /// <c>FileSystemStorage:Path</c> set, nothing else is needed; otherwise choose a package source and a storage backend
     /// on the returned builder (a choice in code takes precedence). Every setting is validated when the host starts, with
     /// messages that name it by its configuration key (e.g. <c>Nixery:LayerBudget must be between 1 and 124</c>).
@@ -98,9 +98,9 @@ public static class NixeryServiceCollectionExtensions
 
         // What configuration chooses, unless code chooses otherwise (Use… replaces these registrations).
         services.TryAddSingleton<IPackageSource>(provider =>
-            provider.GetRequiredService<IOptions<NixeryOptions>>().Value.PackageSource.Create()
+            provider.GetRequiredService<IOptions<NixeryOptions>>().Value.PackageSource.Create(provider)
             ?? throw new InvalidOperationException(
-                $"no package source is configured: set {section}:PackageSource:Path, :Repository or :Channel, or choose one in code (UsePathPackageSource, UseGitPackageSource, UseChannelPackageSource, UsePackageSource)"));
+                $"no package source is configured: set {section}:PackageSource:Path, :Repository, :Channel or :Flake, or choose one in code (UsePathPackageSource, UseGitPackageSource, UseChannelPackageSource, UseFlakePackageSource, UsePackageSource)"));
         services.TryAddSingleton<IStorageBackend>(provider =>
             provider.GetRequiredService<IOptions<FileSystemStorageOptions>>().Value.Path is { Length: > 0 }
                 ? ActivatorUtilities.CreateInstance<FileSystemStorage>(provider)

@@ -106,9 +106,13 @@ public sealed partial class NixClient : INixClient, IAsyncDisposable
         var json = JsonSerializer.Serialize(arguments, NixJsonContext.Default.ResolveArguments);
 
         // The source's expression goes in as Nix (--arg), everything that came from configuration or the request as JSON.
+        List<string> evaluation = ["--eval", "--strict", "--json", "--read-write-mode", expression, "--arg", "packageSet", packageSet.Expression, "--argstr", "argsJson", json];
+        // Only the evaluation reads the expression, so only it is given the features the set needs (flakes).
+        if (packageSet.ExperimentalFeatures.Count > 0)
+            evaluation.AddRange(["--extra-experimental-features", string.Join(' ', packageSet.ExperimentalFeatures)]);
         var result = await _nix.RunAsync(
             "nix-instantiate",
-            ["--eval", "--strict", "--json", "--read-write-mode", expression, "--arg", "packageSet", packageSet.Expression, "--argstr", "argsJson", json],
+            evaluation,
             NixFailureKind.Evaluation,
             cancellationToken).ConfigureAwait(false);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Nixery.Abstractions.Requests;
 using Nixery.Abstractions.Sources;
 using Nixery.Core.Nix;
 
@@ -156,9 +155,9 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
     public PackageSetReference Resolve(string tag)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        if (CommitHash.IsCommitHash(tag))
+        var selection = GitSelection.FromTag(tag, RefPrefix);
+        if (selection.Rev is { } rev)
         {
-            var rev = tag.ToLowerInvariant();
             return new PackageSetReference(
                 Expression,
                 new Dictionary<string, string> { ["url"] = Url, ["rev"] = rev },
@@ -171,7 +170,7 @@ public sealed class GitPackageSource : IPackageSource, IPackageSourceTags
             };
         }
 
-        var gitRef = tag == ImageRequest.LatestTag ? "HEAD" : RefPrefix + tag;
+        var gitRef = selection.Ref ?? "HEAD";
         return new PackageSetReference(
             Expression,
             new Dictionary<string, string> { ["url"] = Url, ["ref"] = gitRef },
