@@ -30,6 +30,8 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "env", "NIX_TIMEOUT=-5", "Nixery:Nix:Timeout must be positive" },
         { "env", "NIX_TIMEOUT=soon", "NIX_TIMEOUT must be a whole number of seconds, not 'soon'" },
         { "env", "NIXERY_PKGS_PATH=/nonexistent/nixery-packages", "Nixery:PackageSource:Path '/nonexistent/nixery-packages' is not a package set" },
+        { "env", "NIXERY_FLAKE=gihtub:NixOS/nixpkgs", "Nixery:PackageSource:Flake 'gihtub:NixOS/nixpkgs' is not a flake reference" },
+        { "env", "NIXERY_FLAKE=path:/nonexistent/nixery-flake", "Nixery:PackageSource:Flake 'path:/nonexistent/nixery-flake' is not a flake reference: '/nonexistent/nixery-flake' is no directory with a flake.nix" },
         { "env", "NIXERY_STORAGE_BACKEND=gcs", "GcsStorage:Bucket is required" },
         { "env", "NIXERY_STORAGE_BACKEND=s3", "S3Storage:Bucket is required" },
         { "env", "NIXERY_STORAGE_BACKEND=azure", "AzureStorage:ContainerName is required" },
