@@ -116,12 +116,21 @@ public sealed partial class FlakePackageSource : IPackageSource, IPackageSourceL
 
     private async Task<PackageSetReference> ReadLockAsync(string url, CancellationToken cancellationToken)
     {
-        // Locking must not write a flake.lock into someone's working tree.
-        var result = await _nix.RunAsync(
-            "nix",
-            ["flake", "metadata", "--json", "--no-write-lock-file", "--extra-experimental-features", string.Join(' ', ExperimentalFeatures), url],
-            NixFailureKind.Evaluation,
-            cancellationToken).ConfigureAwait(false);
+        ProcessResult result;
+        try
+        {
+            // Locking must not write a flake.lock into someone's working tree.
+            result = await _nix.RunAsync(
+                "nix",
+                ["flake", "metadata", "--json", "--no-write-lock-file", "--extra-experimental-features", string.Join(' ', ExperimentalFeatures), url],
+                NixFailureKind.Evaluation,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (NixFailureException failure) when (failure.Kind == NixFailureKind.Evaluation)
+        {
+            // Nix's message may name only the failing git call; say which flake (and so which ref) could not be locked.
+            throw new NixFailureException(failure.Kind, failure.NixMessage, $"nix flake metadata could not lock the flake {url}");
+        }
 
         string lockedUrl;
         string? rev = null, narHash = null, storePath = null;
