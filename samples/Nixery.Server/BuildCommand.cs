@@ -20,7 +20,7 @@ internal static class BuildCommand
         build makes the image NAME (packages separated by '/', e.g. shell/git) with Nix and writes it as an OCI image
         layout to DIR, tagged TAG (default: latest), e.g. for: skopeo copy oci:DIR:TAG containers-storage:NAME:TAG
         Both are configured by appsettings.json and the environment variables NIXERY_PKGS_PATH, NIXERY_PKGS_REPO,
-        NIXERY_CHANNEL, NIXERY_STORAGE_BACKEND, STORAGE_PATH, NIX_TIMEOUT, NIX_POPULARITY_URL (and PORT for the server).
+        NIXERY_CHANNEL, NIXERY_FLAKE, NIXERY_STORAGE_BACKEND, STORAGE_PATH, NIX_TIMEOUT, NIX_POPULARITY_URL (and PORT for the server).
         """;
 
     public static async Task<int> RunAsync(string[] args, Func<string, string?> variable, CancellationToken cancellationToken)

@@ -38,6 +38,7 @@ public sealed partial class StandaloneServerSettingsTests : IDisposable
     {
         { "env", $"NIXERY_PKGS_PATH={RepositoryRoot.DemoPackages}", "NIXERY_CHANNEL=nixos-unstable" },
         { "env", "NIXERY_PKGS_REPO=file:///srv/packages.git", "NIXERY_CHANNEL=nixos-unstable" },
+        { "env", "NIXERY_FLAKE=github:owner/packages", "NIXERY_PKGS_REPO=file:///srv/packages.git" },
         { "arg", $"--Nixery:PackageSource:Path={RepositoryRoot.DemoPackages}", "--Nixery:PackageSource:Repository=file:///srv/packages.git" },
     };
 
