@@ -9,6 +9,17 @@ public class PackageSetReferenceTests
         new("git", new Dictionary<string, string>(), identity, IsPinned: true);
 
     [Fact]
+    public void A_set_needs_no_experimental_features_unless_it_says_so_and_they_do_not_change_its_key()
+    {
+        var plain = Pinned("flake git+file:///r?rev=1");
+        var flake = plain with { ExperimentalFeatures = ["nix-command", "flakes"] };
+        var request = ImageRequest.Parse("hello", null);
+
+        Assert.Empty(plain.ExperimentalFeatures);
+        Assert.Equal(plain.BuildKey(request), flake.BuildKey(request));
+    }
+
+    [Fact]
     public void An_unpinned_package_set_gives_no_cache_key()
     {
         var reference = new PackageSetReference("path", new Dictionary<string, string>(), "path /x", IsPinned: false);
