@@ -104,6 +104,20 @@ public sealed class GitFlakeTaggedImagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tag_naming_no_git_tag_is_a_422_naming_it_and_not_a_server_error()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/hello/manifests/no-such-tag");
+        using var response = await _server.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = json.RootElement.GetProperty("errors")[0];
+        Assert.Equal("UNKNOWN", error.GetProperty("code").GetString());
+        Assert.Contains("could not lock the flake", error.GetProperty("message").GetString());
+        Assert.Contains("no-such-tag", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Tag_list_offers_latest_and_the_git_tags()
     {
         var tags = await _server.Client.GetStringAsync("/v2/hello/tags/list");
