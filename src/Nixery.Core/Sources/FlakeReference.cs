@@ -80,7 +80,7 @@ public sealed partial class FlakeReference
     /// This reference with its ref or commit replaced by <paramref name="gitRef"/> or <paramref name="rev"/> (what an
     /// image tag selects); unchanged when both are null or this is no git flake.
     /// </summary>
-    public string Select(string? gitRef, string? rev)
+    internal string Select(string? gitRef, string? rev)
     {
         if (!IsGit || (gitRef is null && rev is null)) return Value;
         var (location, query) = SplitQuery(Value[(Scheme.Length + 1)..]);
