@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Sources;
@@ -8,14 +7,8 @@ namespace Nixery.Core.Tests.DependencyInjection;
 
 public class FlakePackageSourceRegistrationTests
 {
-    private static ServiceProvider Provider(IEnumerable<KeyValuePair<string, string?>> settings, Action<INixeryBuilder>? configure = null)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection();
-        var builder = services.AddNixery(configuration.GetSection("Nixery"));
-        configure?.Invoke(builder);
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Provider(IEnumerable<KeyValuePair<string, string?>> settings, Action<INixeryBuilder>? configure = null) =>
+        ConfiguredEngine.Provider(settings, configure);
 
     [Fact]
     public void Nixery_PackageSource_Flake_with_RefPrefix_chooses_the_flake_source()

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nixery.Abstractions.Graph;
@@ -10,14 +9,8 @@ namespace Nixery.Core.Tests.DependencyInjection;
 
 public class LayerStrategyConfigurationTests
 {
-    private static ServiceProvider Provider(IEnumerable<KeyValuePair<string, string?>> settings, Action<INixeryBuilder>? configure = null)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection();
-        var builder = services.AddNixery(configuration.GetSection("Nixery"));
-        configure?.Invoke(builder);
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Provider(IEnumerable<KeyValuePair<string, string?>> settings, Action<INixeryBuilder>? configure = null) =>
+        ConfiguredEngine.Provider(settings, configure);
 
     private static ILayerStrategy Resolve(string? name, Action<INixeryBuilder>? configure = null)
     {
