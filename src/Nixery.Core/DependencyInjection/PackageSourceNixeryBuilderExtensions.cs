@@ -35,7 +35,7 @@ public static class PackageSourceNixeryBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var reference = FlakeReference.Parse(flake);
         builder.Services.Replace(ServiceDescriptor.Singleton<Nixery.Abstractions.Sources.IPackageSource>(
-            provider => ActivatorUtilities.CreateInstance<FlakePackageSource>(provider, reference, refPrefix)));
+            provider => FlakePackageSource.Create(provider, reference, refPrefix)));
         return builder;
     }
 }

@@ -26,8 +26,12 @@ namespace Nixery.Core.Sources;
 /// <c>flake.lock</c> is not pinned, since its inputs may move. A commit's lock is remembered; anything else is asked
 /// of Nix on every request.
 /// </para>
+/// <para>
+/// Configured (<c>Nixery:PackageSource:Flake</c>, <c>UseFlakePackageSource</c>), a git flake also lists its refs as
+/// tags, as a git package set does; any other flake has only <c>latest</c>.
+/// </para>
 /// </remarks>
-public sealed partial class FlakePackageSource : IPackageSource, IPackageSourceLocking, IPackageSourceTags
+public sealed partial class FlakePackageSource : IPackageSource, IPackageSourceLocking
 {
     /// <summary>
     /// The Nix function this source renders: the flake's <c>legacyPackages</c> for the system overlaid by its
@@ -109,10 +113,16 @@ public sealed partial class FlakePackageSource : IPackageSource, IPackageSourceL
         return await locking.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    /// <remarks>A git flake's branches (or, with <c>refs/tags/</c>, git tags); nothing for any other flake.</remarks>
-    public Task<IReadOnlyList<string>> ListTagsAsync(CancellationToken cancellationToken) =>
-        _refs?.ListTagsAsync(cancellationToken) ?? Task.FromResult<IReadOnlyList<string>>([]);
+    /// <summary>
+    /// The source the engine uses for <paramref name="flake"/>: for a git flake one that also lists its refs as tags
+    /// (<see cref="IPackageSourceTags"/>, as a git package set does), otherwise the flake source alone, which, like a
+    /// path, has only <c>latest</c>.
+    /// </summary>
+    internal static IPackageSource Create(IServiceProvider services, FlakeReference flake, string refPrefix)
+    {
+        var source = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<FlakePackageSource>(services, flake, refPrefix);
+        return source._refs is null ? source : new GitFlakePackageSource(source, source._refs);
+    }
 
     private async Task<PackageSetReference> ReadLockAsync(string url, CancellationToken cancellationToken)
     {

@@ -41,7 +41,7 @@ public sealed class PackageSourceOptions
     internal Abstractions.Sources.IPackageSource? Create(IServiceProvider services)
     {
         if (!string.IsNullOrEmpty(Flake))
-            return Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<FlakePackageSource>(services, FlakeReference.Parse(Flake), RefPrefix ?? "");
+            return FlakePackageSource.Create(services, FlakeReference.Parse(Flake), RefPrefix ?? "");
         if (!string.IsNullOrEmpty(Repository)) return new GitPackageSource(Repository, RefPrefix ?? "");
         if (!string.IsNullOrEmpty(Channel))
             return string.IsNullOrEmpty(ChannelUrl) ? new ChannelPackageSource(Channel) : new ChannelPackageSource(Channel, ChannelUrl);

@@ -15,7 +15,8 @@ public class FlakePackageSourceRegistrationTests
     {
         using var provider = Provider([new("Nixery:PackageSource:Flake", "github:owner/packages"), new("Nixery:PackageSource:RefPrefix", "refs/tags/")]);
 
-        var source = Assert.IsType<FlakePackageSource>(provider.GetRequiredService<IPackageSource>());
+        // A git flake lists its refs as tags.
+        var source = Assert.IsType<GitFlakePackageSource>(provider.GetRequiredService<IPackageSource>()).Flake;
         Assert.Equal("github:owner/packages", source.Flake.Value);
         Assert.Equal("refs/tags/", source.RefPrefix);
         Assert.Equal("flake github:owner/packages", source.Description);
@@ -27,7 +28,17 @@ public class FlakePackageSourceRegistrationTests
         using var provider = Provider([new("Nixery:PackageSource:Repository", "https://example.org/pkgs.git")],
             nixery => nixery.UseFlakePackageSource("gitlab:owner/packages"));
 
-        Assert.Equal("gitlab:owner/packages", Assert.IsType<FlakePackageSource>(provider.GetRequiredService<IPackageSource>()).Flake.Value);
+        Assert.Equal("gitlab:owner/packages", Assert.IsType<GitFlakePackageSource>(provider.GetRequiredService<IPackageSource>()).Flake.Flake.Value);
+    }
+
+    [Fact]
+    public void A_flake_that_is_no_git_repository_has_no_tags_to_list_like_a_path()
+    {
+        using var provider = Provider([new("Nixery:PackageSource:Flake", "tarball+https://example.org/packages.tar.gz")]);
+
+        var source = provider.GetRequiredService<IPackageSource>();
+        Assert.IsType<FlakePackageSource>(source);
+        Assert.False(source is IPackageSourceTags);
     }
 
     [Fact]

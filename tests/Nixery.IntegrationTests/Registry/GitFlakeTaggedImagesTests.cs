@@ -104,17 +104,18 @@ public sealed class GitFlakeTaggedImagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_tag_naming_no_git_tag_is_a_422_naming_it_and_not_a_server_error()
+    public async Task A_tag_naming_no_git_tag_is_an_unknown_manifest_as_for_a_git_package_set_with_the_lock_s_error()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/hello/manifests/no-such-tag");
         using var response = await _server.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var error = json.RootElement.GetProperty("errors")[0];
-        Assert.Equal("UNKNOWN", error.GetProperty("code").GetString());
-        Assert.Contains("could not lock the flake", error.GetProperty("message").GetString());
-        Assert.Contains("no-such-tag", error.GetProperty("message").GetString());
+        Assert.Equal("MANIFEST_UNKNOWN", error.GetProperty("code").GetString());
+        Assert.Contains("'no-such-tag' selects nothing in flake git+" + _url, error.GetProperty("message").GetString());
+        Assert.Equal("no-such-tag", error.GetProperty("detail").GetProperty("tag").GetString());
+        Assert.Contains("git", error.GetProperty("detail").GetProperty("nixMessage").GetString());
     }
 
     [Fact]
