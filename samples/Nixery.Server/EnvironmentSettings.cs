@@ -42,7 +42,12 @@ public static class EnvironmentSettings
         ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
         ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
         ("NIXERY_LAYER_STRATEGY", "Nixery:LayerStrategy"),
+        // Lists, separated by commas or spaces: "linux/amd64,linux/arm64", and the systems Nix may build through qemu.
+        ("NIXERY_PLATFORMS", "Nixery:Platforms"),
+        ("NIX_EXTRA_PLATFORMS", "Nixery:Nix:ExtraPlatforms"),
     ];
+
+    private static readonly string[] ListKeys = ["Nixery:Platforms", "Nixery:Nix:ExtraPlatforms"];
 
     private static readonly string[] SourceKeys =
         ["Nixery:PackageSource:Channel", "Nixery:PackageSource:Repository", "Nixery:PackageSource:Path", "Nixery:PackageSource:Flake"];
@@ -60,6 +65,12 @@ public static class EnvironmentSettings
             {
                 // A package source from the environment replaces the one appsettings.json names.
                 foreach (var other in SourceKeys) values.TryAdd(other, "");
+            }
+            if (ListKeys.Contains(key))
+            {
+                var items = value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                for (var i = 0; i < items.Length; i++) values[$"{key}:{i}"] = items[i];
+                continue;
             }
             values[key] = name == "NIX_TIMEOUT" ? Seconds(value) : value;
         }

@@ -26,6 +26,7 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "arg", "--Nixery:Packing:CompressionLevel=12", "Nixery:Packing:CompressionLevel must be between 1 and 9" },
         { "arg", "--Nixery:Registry:RecentBuildLifetime=-00:00:01", "Nixery:Registry:RecentBuildLifetime must be zero (off) or positive" },
         { "arg", "--Nixery:Registry:MaxTagsPerPage=0", "Nixery:Registry:MaxTagsPerPage must be at least 1, not 0" },
+        { "env", "NIXERY_PLATFORMS=linux/amd64,linux/riscv64", "Nixery:Platforms:1 'linux/riscv64' is not a platform Nixery builds for" },
         { "env", "NIX_TIMEOUT=0", "Nixery:Nix:Timeout must be positive" },
         { "env", "NIX_TIMEOUT=-5", "Nixery:Nix:Timeout must be positive" },
         { "env", "NIX_TIMEOUT=soon", "NIX_TIMEOUT must be a whole number of seconds, not 'soon'" },
