@@ -149,10 +149,36 @@ public sealed partial class StandaloneServerSettingsTests : IDisposable
         Assert.False(Path.Exists(output));
     }
 
+    [Fact]
+    public async Task Scripts_nixery_build_with_two_platforms_writes_an_index_that_skopeo_copies_with_every_platform()
+    {
+        var output = Path.Combine(_scratch, "layout");
+        var (exitCode, stdout, stderr) = await NixeryScriptAsync(
+            new Dictionary<string, string> { ["NIXERY_PLATFORMS"] = "linux/amd64,linux/arm64", ["NIX_EXTRA_PLATFORMS"] = "aarch64-linux" },
+            "build", "hello", "--output", output);
+
+        Assert.True(exitCode == 0, $"scripts/nixery build exited with {exitCode}: {stderr}");
+        Assert.Contains("hello:latest (index of linux/amd64, linux/arm64) written to", stdout, StringComparison.Ordinal);
+        using var index = JsonDocument.Parse(await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--raw", $"oci:{output}:latest"));
+        Assert.Equal("application/vnd.oci.image.index.v1+json", index.RootElement.GetProperty("mediaType").GetString());
+        Assert.Equal(["amd64", "arm64"], index.RootElement.GetProperty("manifests").EnumerateArray()
+            .Select(m => m.GetProperty("platform").GetProperty("architecture").GetString()));
+        // Without --all, skopeo picks the machine's platform from the index; with it, every platform is copied.
+        using var inspect = JsonDocument.Parse(await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--override-arch", "arm64", $"oci:{output}:latest"));
+        Assert.Equal("arm64", inspect.RootElement.GetProperty("Architecture").GetString());
+        var copy = Path.Combine(_scratch, "copy");
+        await ExternalTool.RunCheckedAsync("skopeo", "copy", "--all", $"oci:{output}:latest", $"oci:{copy}:latest");
+        using var copied = JsonDocument.Parse(await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--raw", $"oci:{copy}:latest"));
+        Assert.Equal(2, copied.RootElement.GetProperty("manifests").GetArrayLength());
+    }
+
     /// <summary>The script as a user runs it (it builds the program first); storage in the scratch directory.</summary>
     private Task<(int ExitCode, string Output, string Error)> NixeryScriptAsync(params string[] arguments) =>
+        NixeryScriptAsync(new Dictionary<string, string>(), arguments);
+
+    private Task<(int ExitCode, string Output, string Error)> NixeryScriptAsync(Dictionary<string, string> environment, params string[] arguments) =>
         ExternalTool.RunAsync(
-            new Dictionary<string, string> { ["STORAGE_PATH"] = Path.Combine(_scratch, "storage") },
+            new Dictionary<string, string>(environment) { ["STORAGE_PATH"] = Path.Combine(_scratch, "storage") },
             Path.Combine(RepositoryRoot.Path, "scripts", "nixery"), arguments);
 
     private static async Task<int> LayerCountAsync(StandaloneServer server, string image)
