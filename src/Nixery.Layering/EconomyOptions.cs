@@ -24,4 +24,11 @@ public sealed class EconomyOptions
     /// alone, higher values put the layers most images hold lower (what clients reusing layers by chain need).
     /// </summary>
     public double StackingExponent { get; set; } = 1;
+
+    /// <summary>
+    /// Over budget, the layers worth least share the top layer, a layer's worth being (popularity + 1) to this power ×
+    /// bytes. 0.25 (chosen on the tuning seeds; 1 before): bytes count far more than popularity, so small layers are
+    /// merged and big ones stay shared; a big layer left in the top layer is downloaded again with every image.
+    /// </summary>
+    public double MergeExponent { get; set; } = 0.25;
 }

@@ -19,7 +19,7 @@ namespace Nixery.Layering;
 /// holds both (a dominator tree instead makes shared paths layers of their own, which then get merged).
 /// </para>
 /// <para>
-/// Over budget, the layers worth least, (popularity + 1) × bytes, share the top layer. Layers are stacked by
+/// Over budget, the layers worth least, (popularity + 1)^<see cref="EconomyOptions.MergeExponent"/> × bytes, share the top layer. Layers are stacked by
 /// (inherited popularity + 1) × bytes (the power is <see cref="EconomyOptions.StackingExponent"/>), highest lowest, where a path's inherited popularity is the highest
 /// popularity of itself and of the paths in the closure that refer to it, transitively (a library that a
 /// popular library pulls in is in at least as many images). Heavy layers that many images hold come first,
@@ -41,6 +41,7 @@ public sealed class EconomyStrategy : ILayerStrategy
     private readonly int _largeBudget;
     private readonly int _largeBudgetThreshold;
     private readonly double _stackingExponent;
+    private readonly double _mergeExponent;
 
     /// <summary>Creates the strategy with the default thresholds.</summary>
     public EconomyStrategy()
@@ -72,11 +73,18 @@ public sealed class EconomyStrategy : ILayerStrategy
                 nameof(options), options.StackingExponent, "EconomyOptions.StackingExponent must be a finite number of at least 0.");
         }
 
+        if (!double.IsFinite(options.MergeExponent) || options.MergeExponent < 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.MergeExponent, "EconomyOptions.MergeExponent must be a finite number of at least 0.");
+        }
+
         _popularThreshold = options.PopularThreshold;
         _bigPathThreshold = options.BigPathThreshold;
         _largeBudget = options.LargeBudget;
         _largeBudgetThreshold = (int)(((long)options.PopularThreshold + options.LargeBudgetThresholdDivisor - 1) / options.LargeBudgetThresholdDivisor);
         _stackingExponent = options.StackingExponent;
+        _mergeExponent = options.MergeExponent;
     }
 
     /// <inheritdoc />
@@ -140,10 +148,11 @@ public sealed class EconomyStrategy : ILayerStrategy
             }
         }
 
-        var value = new UInt128[count];
+        // What a layer of its own is worth: mostly its bytes, which a client that holds it need not download again.
+        var value = new double[count];
         foreach (var h in heads)
         {
-            value[h] = (UInt128)(uint)(popularity[h] + 1) * (ulong)layerSize[h];
+            value[h] = Math.Pow(popularity[h] + 1.0, _mergeExponent) * layerSize[h];
         }
 
         var budget = context.Budget;

@@ -91,6 +91,24 @@ public class EconomyStrategyTests
         Assert.Equal(small.Layers.Select(l => l.StorePaths.ToArray()), undivided.Layers.Select(l => l.StorePaths.ToArray()));
     }
 
+    [Fact]
+    public void Plan_OverBudget_KeepsABigLayerOfFewImagesAndMergesASmallPopularOne_ByDefault_AndTheOtherWayWithMergeExponentOne()
+    {
+        // Budget 3: libc keeps a layer; of tools (popularity 0, 400 bytes) and small (popularity 900, 20 bytes) one more
+        // does. By bytes tools is worth more (400 against 900^0.25 x 20 = 110); by popularity x bytes small is (18,020 against 400).
+        string Libc = Of('a', "libc"), Small = Of('b', "small"), Tools = Of('c', "tools"), App = Of('d', "app");
+        var counts = new Popularity([new("libc", 5000), new("small", 900)]);
+        var graph = new RuntimeGraph([Path(Libc, 100), Path(Small, 20, Libc), Path(Tools, 400, Libc), Path(App, 1, Small)], [App, Tools]);
+
+        var byDefault = new EconomyStrategy().Plan(graph, new LayeringContext(3, counts));
+        var byPopularity = new EconomyStrategy(new EconomyOptions { MergeExponent = 1 }).Plan(graph, new LayeringContext(3, counts));
+
+        Assert.Contains(byDefault.Layers, l => l.StorePaths.SequenceEqual([Tools]));
+        Assert.Contains(Small, byDefault.Layers[^1].StorePaths);
+        Assert.Contains(byPopularity.Layers, l => l.StorePaths.SequenceEqual([Small]));
+        Assert.Contains(Tools, byPopularity.Layers[^1].StorePaths);
+    }
+
     [Theory]
     [InlineData(0, 1.0)]
     [InlineData(-2, 1.0)]
@@ -102,6 +120,15 @@ public class EconomyStrategyTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(
             () => new EconomyStrategy(new EconomyOptions { LargeBudgetThresholdDivisor = divisor, StackingExponent = exponent }));
         Assert.Contains(divisor < 1 ? "LargeBudgetThresholdDivisor" : "StackingExponent", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-0.25)]
+    [InlineData(double.NaN)]
+    public void Constructor_RejectsAMergeExponentThatIsNegativeOrNotFinite(double exponent)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new EconomyStrategy(new EconomyOptions { MergeExponent = exponent }));
+        Assert.Contains("MergeExponent", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
