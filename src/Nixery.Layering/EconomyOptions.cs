@@ -10,6 +10,12 @@ public sealed class EconomyOptions
     public long BigPathThreshold { get; set; } = 50L * 1000 * 1000;
 
     /// <summary>
+    /// At budgets of at least <see cref="LargeBudget"/>, a path at least this big (bytes) heads a layer instead: a large
+    /// budget has room for the layers of more big paths, which other images then share by digest.
+    /// </summary>
+    public long LargeBudgetBigPathThreshold { get; set; } = 25L * 1000 * 1000;
+
+    /// <summary>
     /// From this layer budget on, the popularity threshold is <see cref="PopularThreshold"/> divided by
     /// <see cref="LargeBudgetThresholdDivisor"/> (rounded up): a large budget has room for more, finer layers, which more
     /// images share by digest; a small one would merge them into its top layer.

@@ -13,7 +13,8 @@ namespace Nixery.Layering;
 /// <para>
 /// Heads: the requested paths, paths referred to by at least <see cref="EconomyOptions.PopularThreshold"/>
 /// store paths of the package set (a third of that at budgets of at least <see cref="EconomyOptions.LargeBudget"/>,
-/// which have room for the finer layers), and paths of at least <see cref="EconomyOptions.BigPathThreshold"/> bytes.
+/// which have room for the finer layers), and paths of at least <see cref="EconomyOptions.BigPathThreshold"/> bytes
+/// (<see cref="EconomyOptions.LargeBudgetBigPathThreshold"/> at those budgets).
 /// Every other path joins the best-ranked head that reaches it without passing another head. Ranking is
 /// global: popularity, then size, then path, so a shared path goes to the same head in every image that
 /// holds both (a dominator tree instead makes shared paths layers of their own, which then get merged).
@@ -38,6 +39,7 @@ public sealed class EconomyStrategy : ILayerStrategy
 
     private readonly int _popularThreshold;
     private readonly long _bigPathThreshold;
+    private readonly long _largeBudgetBigPathThreshold;
     private readonly int _largeBudget;
     private readonly int _largeBudgetThreshold;
     private readonly double _stackingExponent;
@@ -61,6 +63,7 @@ public sealed class EconomyStrategy : ILayerStrategy
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.PopularThreshold, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.BigPathThreshold, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.LargeBudgetBigPathThreshold, nameof(options));
         if (options.LargeBudgetThresholdDivisor < 1)
         {
             throw new ArgumentOutOfRangeException(
@@ -81,6 +84,7 @@ public sealed class EconomyStrategy : ILayerStrategy
 
         _popularThreshold = options.PopularThreshold;
         _bigPathThreshold = options.BigPathThreshold;
+        _largeBudgetBigPathThreshold = options.LargeBudgetBigPathThreshold;
         _largeBudget = options.LargeBudget;
         _largeBudgetThreshold = (int)(((long)options.PopularThreshold + options.LargeBudgetThresholdDivisor - 1) / options.LargeBudgetThresholdDivisor);
         _stackingExponent = options.StackingExponent;
@@ -101,6 +105,8 @@ public sealed class EconomyStrategy : ILayerStrategy
             return new LayerPlan([]);
         }
 
+        // Like the popularity threshold, the size that makes a head is chosen by budget: a large budget has room for more.
+        var bigPathThreshold = context.Budget >= _largeBudget ? _largeBudgetBigPathThreshold : _bigPathThreshold;
         var condensation = Condensation.Compute(paths.References);
         var dag = condensation.Dag;
         var count = condensation.ComponentCount;
@@ -119,7 +125,7 @@ public sealed class EconomyStrategy : ILayerStrategy
                 pinned[c] |= context.AlwaysPopular?.Contains(paths.Paths[v]) == true;
             }
 
-            pinned[c] |= sizes[c] >= _bigPathThreshold;
+            pinned[c] |= sizes[c] >= bigPathThreshold;
         }
 
         foreach (var t in paths.TopLevel)

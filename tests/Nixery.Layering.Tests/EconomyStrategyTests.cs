@@ -109,6 +109,24 @@ public class EconomyStrategyTests
         Assert.Contains(Tools, byPopularity.Layers[^1].StorePaths);
     }
 
+    [Fact]
+    public void Plan_AtALargeBudget_GivesAPathOf25MegabytesALayer_AtASmallOneOnlyFrom50()
+    {
+        // data (30 MB, popularity 0) is reached from app only: its own layer at budget 64, with app at 63.
+        string Libc = Of('a', "libc"), Data = Of('b', "data"), App = Of('c', "app");
+        var counts = new Popularity([new("libc", 5000)]);
+        var graph = new RuntimeGraph([Path(Libc, 100), Path(Data, 30_000_000), Path(App, 20, Data, Libc)], [App]);
+        var strategy = new EconomyStrategy();
+
+        var large = strategy.Plan(graph, new LayeringContext(64, counts));
+        var small = strategy.Plan(graph, new LayeringContext(63, counts));
+        var undivided = new EconomyStrategy(new EconomyOptions { LargeBudgetBigPathThreshold = 50_000_000 }).Plan(graph, new LayeringContext(64, counts));
+
+        Assert.Contains(large.Layers, l => l.StorePaths.SequenceEqual([Data]));
+        Assert.Contains(small.Layers, l => l.StorePaths.SequenceEqual(new[] { App, Data }.Order(StringComparer.Ordinal)));
+        Assert.Equal(small.Layers.Select(l => l.StorePaths.ToArray()), undivided.Layers.Select(l => l.StorePaths.ToArray()));
+    }
+
     [Theory]
     [InlineData(0, 1.0)]
     [InlineData(-2, 1.0)]
