@@ -30,7 +30,7 @@ public static class ImageDocuments
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        var created = Timestamp(packageSet?.RevisionTime ?? options.Created);
+        var created = Created(options, packageSet);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -122,6 +122,10 @@ public static class ImageDocuments
 
     // Store paths are shown by name (hello-2.12.1), as a person reading the history wants them.
     private static string DisplayName(string content) => content.StartsWith('/') ? StorePath.NameOf(content) : content;
+
+    /// <summary>The <c>created</c> time of an image's config (RFC 3339): its package set's revision time where known, else the setting.</summary>
+    internal static string Created(ImageConfigOptions options, PackageSetReference? packageSet) =>
+        Timestamp(packageSet?.RevisionTime ?? options.Created);
 
     internal static void WriteDescriptor(
         Utf8JsonWriter json, string? property, string mediaType, Digest digest, long size, IReadOnlyDictionary<string, string>? annotations = null)

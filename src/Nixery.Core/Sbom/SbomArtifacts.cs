@@ -43,7 +43,8 @@ internal sealed class SbomArtifacts(IBlobStore store, IOptions<NixeryOptions> op
         ArgumentNullException.ThrowIfNull(packageSet);
         if (!options.Value.Sboms) return image;
 
-        var created = await CreatedAsync(image.Config.Digest, cancellationToken).ConfigureAwait(false);
+        // The config's own time, computed as the config did: no need to read back what was just stored.
+        var created = ImageDocuments.Created(options.Value.Images, packageSet);
         var sbom = await store.PutAsync(
             CycloneDxDocument.Write(graph, image.Request, image.OciManifest.Digest, packageSet, created, ToolVersion), cancellationToken).ConfigureAwait(false);
         var empty = await store.PutAsync(EmptyJson, cancellationToken).ConfigureAwait(false);
@@ -59,20 +60,6 @@ internal sealed class SbomArtifacts(IBlobStore store, IOptions<NixeryOptions> op
         }
         await ReferrerRecords.WriteAsync(store, referrers, cancellationToken).ConfigureAwait(false);
         return image with { Referrers = referrers };
-    }
-
-    /// <summary>The <c>created</c> time of the image config, which the SBOM takes as its own time.</summary>
-    private async Task<string> CreatedAsync(Digest config, CancellationToken cancellationToken)
-    {
-        var stream = await store.OpenReadAsync(config, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"the image config {config} was stored a moment ago and is gone");
-        await using (stream.ConfigureAwait(false))
-        {
-            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return document.RootElement.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.String
-                ? created.GetString()!
-                : throw new InvalidOperationException($"the image config {config} has no created time");
-        }
     }
 
     /// <summary>An OCI 1.1 artifact manifest: the empty config, the SBOM as its one layer, and the image as its subject.</summary>
