@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace Nixery.AspNetCore.Registry;
 
-/// <summary>A 200 answer of ready-made JSON bytes (<c>Content-Type: application/json</c>); no body for a HEAD.</summary>
-internal sealed class JsonBytesResult(byte[] body) : IResult
+/// <summary>
+/// A 200 answer of ready-made JSON bytes (<c>Content-Type: application/json</c>, or the JSON type given, such as an OCI
+/// index's); no body for a HEAD.
+/// </summary>
+internal sealed class JsonBytesResult(byte[] body, string contentType = "application/json") : IResult
 {
     /// <inheritdoc />
     public Task ExecuteAsync(HttpContext httpContext)
@@ -11,7 +14,7 @@ internal sealed class JsonBytesResult(byte[] body) : IResult
         ArgumentNullException.ThrowIfNull(httpContext);
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/json";
+        response.ContentType = contentType;
         response.ContentLength = body.Length;
         return HttpMethods.IsHead(httpContext.Request.Method)
             ? Task.CompletedTask

@@ -43,7 +43,7 @@ internal static class ReferrersListing
             referrers = [.. referrers.Where(referrer => wanted.Contains(referrer.ArtifactType))];
             context.Response.Headers[FiltersAppliedHeader] = ArtifactTypeFilter;
         }
-        return new IndexResult(Index(referrers));
+        return new JsonBytesResult(Index(referrers), MediaTypes.OciIndex);
     }
 
     private static byte[] Index(IReadOnlyList<ReferrerDescriptor> referrers)
@@ -75,20 +75,5 @@ internal static class ReferrersListing
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The index, typed as one (<c>application/vnd.oci.image.index.v1+json</c>); no body for a HEAD.</summary>
-    private sealed class IndexResult(byte[] body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = MediaTypes.OciIndex;
-            response.ContentLength = body.Length;
-            return HttpMethods.IsHead(httpContext.Request.Method)
-                ? Task.CompletedTask
-                : response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
-        }
     }
 }
