@@ -45,8 +45,9 @@ public sealed record PackageSetReference(string Expression, IReadOnlyDictionary<
     public IReadOnlyList<string> ExperimentalFeatures { get; init; } = [];
 
     /// <summary>
-    /// The cache key of an image built from this set: package set, architecture and packages.
-    /// Null when the set is not pinned, because the same name may then build a different image tomorrow.
+    /// What this set contributes to the cache key of an image built from it: package set, architecture and packages (the
+    /// engine adds the host's image settings to it). Null when the set is not pinned, because the same name may then
+    /// build a different image tomorrow.
     /// </summary>
     public string? CacheKey(ImageRequest request) => IsPinned ? BuildKey(request) : null;
 
