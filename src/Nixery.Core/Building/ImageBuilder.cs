@@ -76,9 +76,7 @@ internal sealed partial class ImageBuilder(
         }
         catch (NixFailureException failure)
         {
-            RecordDuration(started, "failed");
-            failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag,
-                failure.Kind.ToString().ToLowerInvariant(), failure.Message, failure.NixMessage));
+            RecordFailure(request, started, failure);
             throw;
         }
 
@@ -130,9 +128,7 @@ internal sealed partial class ImageBuilder(
         }
         catch (NixFailureException failure)
         {
-            RecordDuration(started, "failed");
-            failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag,
-                failure.Kind.ToString().ToLowerInvariant(), failure.Message, failure.NixMessage));
+            RecordFailure(request, started, failure);
             throw;
         }
     }
@@ -161,6 +157,13 @@ internal sealed partial class ImageBuilder(
             return null;
         NixeryDiagnostics.ImagesServedFromCache.Add(1);
         return image;
+    }
+
+    private void RecordFailure(ImageRequest request, long started, NixFailureException failure)
+    {
+        RecordDuration(started, "failed");
+        failures.Record(new BuildFailure(_time.GetUtcNow(), request.Name, request.Tag,
+            failure.Kind.ToString().ToLowerInvariant(), failure.Message, failure.NixMessage));
     }
 
     private static void RecordDuration(long started, string outcome) =>
