@@ -76,9 +76,14 @@ public static class EconomyReport
     public static (EconomyRunner Runner, List<StrategyResult> Results) Run(
         PackageGraph graph, IReadOnlyList<string> updated, int images, int seed, IReadOnlyList<int> budgets,
         IReadOnlyList<ILayerStrategy> strategies, Action<StrategyResult>? progress = null,
-        double rewrittenShare = EconomyRunner.DefaultRewrittenShare)
+        double rewrittenShare = EconomyRunner.DefaultRewrittenShare, bool closureCounts = true, bool fleetOrderBound = false)
     {
-        var runner = new EconomyRunner(graph, FleetGenerator.Generate(graph, images, seed), updated, rewrittenShare);
+        var runner = new EconomyRunner(graph, FleetGenerator.Generate(graph, images, seed), updated, rewrittenShare, closureCounts);
+        if (fleetOrderBound && strategies.FirstOrDefault(s => s.Name == EconomyStrategy.StrategyName) is { } economy)
+        {
+            strategies = [.. strategies, new FleetOrderBound(economy, runner.Before)];
+        }
+
         var results = new List<StrategyResult>();
         foreach (var budget in budgets)
         {
@@ -132,7 +137,7 @@ public static class EconomyReport
                 continue;
             }
 
-            var others = results.Where(r => r.Budget == budget && r.Strategy is not EconomyStrategy.StrategyName and not PerPathStrategy.StrategyName).ToList();
+            var others = results.Where(r => r.Budget == budget && r.Strategy is not EconomyStrategy.StrategyName and not PerPathStrategy.StrategyName and not FleetOrderBound.StrategyName).ToList();
             s.AppendLine(CultureInfo.InvariantCulture,
                 $"- Budget {budget}: economy vs popularity-dominator over the fleet: {Change(ours.Fleet.DigestBytes, original.Fleet.DigestBytes)} by digest, " +
                 $"{Change(ours.Fleet.ChainBytes, original.Fleet.ChainBytes)} by chain; after the update vs the best other budgeted strategy: " +

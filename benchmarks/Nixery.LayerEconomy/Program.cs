@@ -6,7 +6,8 @@ using Nixery.LayerEconomy.Workloads;
 // Layer economy: replays a fleet and a security update on Debian's package graph for every layering strategy.
 //   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- [--data DIR] [--images N] [--seed N]
 //       [--seeds 1,2,3 | 4-8] [--label TEXT] [--strategies a,b] [--economy "Name=value;..."]
-//       [--budgets 94,24] [--rewritten-share 0.1] [--markdown FILE] [--svg FILE]
+//       [--budgets 94,24] [--rewritten-share 0.1] [--closure-counts yes|no]
+//       [--fleet-order-bound yes] [--markdown FILE] [--svg FILE]
 //   Several seeds: a summary (mean, min and max savings against popularity-dominator) and a table of means.
 //   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- popularity [--data DIR] --output FILE
 var options = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -16,6 +17,8 @@ var options = new Dictionary<string, string>(StringComparer.Ordinal)
     ["--seed"] = FleetGenerator.DefaultSeed.ToString(CultureInfo.InvariantCulture),
     ["--budgets"] = "94,24",
     ["--rewritten-share"] = "0.1",
+    ["--closure-counts"] = "yes",
+    ["--fleet-order-bound"] = "no",
 };
 var popularity = args.Length > 0 && args[0] == "popularity";
 for (var i = popularity ? 1 : 0; i < args.Length; i += 2)
@@ -59,7 +62,7 @@ foreach (var seed in seeds)
 {
     var (runner, results) = EconomyReport.Run(graph, updated, images, seed, budgets, strategies,
         r => Console.Error.WriteLine($"seed {seed,-9} {r.Strategy,-22} budget {r.Budget,3}: fleet {r.Fleet.DigestBytes / 1e9:F2} GB by digest, {r.Fleet.ChainBytes / 1e9:F2} GB by chain, {r.Fleet.FileBytes / 1e9:F2} file-level; update {r.Update.DigestBytes / 1e9:F2} / {r.Update.ChainBytes / 1e9:F2} / {r.Update.FileBytes / 1e9:F2}"),
-        double.Parse(options["--rewritten-share"], CultureInfo.InvariantCulture));
+        double.Parse(options["--rewritten-share"], CultureInfo.InvariantCulture), options["--closure-counts"] != "no", options["--fleet-order-bound"] == "yes");
     runs.Add(new SeedRun(seed, runner, results));
 }
 

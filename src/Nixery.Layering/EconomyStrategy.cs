@@ -23,7 +23,9 @@ namespace Nixery.Layering;
 /// Over budget, the layers worth least, (popularity + 1)^<see cref="EconomyOptions.MergeExponent"/> × bytes, share the top layer. Layers are stacked by
 /// (inherited popularity + 1) × bytes (the power is <see cref="EconomyOptions.StackingExponent"/>), highest lowest, where a path's inherited popularity is the highest
 /// popularity of itself and of the paths in the closure that refer to it, transitively (a library that a
-/// popular library pulls in is in at least as many images). Heavy layers that many images hold come first,
+/// popular library pulls in is in at least as many images). Where the context has closure counts
+/// (<see cref="LayeringContext.ClosurePopularity"/>: how many packages of the set hold the path), they take the place of the
+/// referrer counts in the stacking key: they measure how many images hold a path, which referrer counts only hint at. Heavy layers that many images hold come first,
 /// so that images share long, heavy prefixes of layers (what clients that reuse layers by chain, such as
 /// docker's classic store, need); by an exchange argument on the expected bytes above the first layer a client
 /// lacks, layers should be stacked by bytes × the odds that a client already holds them, for which the
@@ -176,7 +178,21 @@ public sealed class EconomyStrategy : ILayerStrategy
         var kept = heads.Where(h => !inTail[h]).ToList();
         // Stacking order: (inherited popularity + 1)^StackingExponent x bytes, highest lowest (ties: smaller first path). A path is in
         // every image that holds a path referring to it, so it is at least as common as its most popular referrer.
-        var inherited = InheritedPopularity(dag, popularity);
+        // Closure counts, where the host has them, say how many packages hold a path, which referrer counts only hint at.
+        var stackingPopularity = popularity;
+        if (context.ClosurePopularity is { Count: > 0 } closures)
+        {
+            stackingPopularity = new int[count];
+            for (var c = 0; c < count; c++)
+            {
+                foreach (var v in condensation.Members(c))
+                {
+                    stackingPopularity[c] = Math.Max(stackingPopularity[c], Math.Max(closures.Of(Abstractions.Graph.StorePath.NameOf(paths.Paths[v])) ?? 0, 0));
+                }
+            }
+        }
+
+        var inherited = InheritedPopularity(dag, stackingPopularity);
         var weight = new double[count];
         foreach (var h in kept)
         {

@@ -5,7 +5,8 @@ namespace Nixery.Layering;
 /// <summary>
 /// Popularity data from a package set's store paths: for each store path name (as
 /// <see cref="StorePath.NameOf"/> gives it), how many distinct store paths refer to a path of that name.
-/// This is the JSON map the server reads (<c>{"name-version": count}</c>).
+/// This is the JSON map the server reads (<c>{"name-version": count}</c>); <see cref="CountClosures"/> gives the
+/// map of closure counts in the same shape.
 /// </summary>
 public static class PopularityCounts
 {
@@ -57,6 +58,65 @@ public static class PopularityCounts
         foreach (var (name, set) in byName)
         {
             counts[name] = set.Count;
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Counts, for each name, how many of <paramref name="roots"/> (the package set's top-level packages) hold a path
+    /// of that name in their runtime closure within <paramref name="paths"/>, not counting a root as holding itself.
+    /// Names no other root holds are listed with 0, so the map covers the set.
+    /// </summary>
+    public static SortedDictionary<string, int> CountClosures(IEnumerable<StorePath> paths, IEnumerable<string> roots)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(roots);
+        var byPath = new Dictionary<string, StorePath>(StringComparer.Ordinal);
+        foreach (var p in paths)
+        {
+            byPath.TryAdd(p.Path, p);
+        }
+
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in byPath.Values)
+        {
+            counts.TryAdd(p.Name, 0);
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        foreach (var root in roots.Distinct(StringComparer.Ordinal).Where(byPath.ContainsKey))
+        {
+            seen.Clear();
+            names.Clear();
+            seen.Add(root);
+            stack.Push(root);
+            while (stack.TryPop(out var path))
+            {
+                foreach (var r in byPath[path].References)
+                {
+                    if (byPath.ContainsKey(r) && seen.Add(r))
+                    {
+                        stack.Push(r);
+                    }
+                }
+            }
+
+            // A name counts once per root, however many of its paths the closure holds.
+            foreach (var path in seen)
+            {
+                if (path != root)
+                {
+                    names.Add(StorePath.NameOf(path));
+                }
+            }
+
+            foreach (var name in names)
+            {
+                counts[name]++;
+            }
         }
 
         return counts;

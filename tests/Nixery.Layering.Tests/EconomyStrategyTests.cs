@@ -62,6 +62,28 @@ public class EconomyStrategyTests
     }
 
     [Fact]
+    public void Plan_WithClosureCounts_StacksByHowManyPackagesHoldALayer_NotByItsReferrers()
+    {
+        // Both heads have 100 referrers, so by referrers the bigger (tools, 30 bytes) goes lowest. But shell is in the
+        // closure of 9000 packages and tools in 50: by closure counts shell (9001 x 20) goes below tools (51 x 30).
+        string Shell = Of('a', "shell"), Tools = Of('b', "tools"), App = Of('c', "app");
+        var referrers = new Popularity([new("shell", 100), new("tools", 100)]);
+        var closures = new Popularity([new("shell", 9000), new("tools", 50), new("app", 0)]);
+        var graph = new RuntimeGraph([Path(Shell, 20), Path(Tools, 30), Path(App, 1, Shell, Tools)], [App]);
+        var strategy = new EconomyStrategy();
+
+        var byReferrers = strategy.Plan(graph, new LayeringContext(94, referrers));
+        var byClosures = strategy.Plan(graph, new LayeringContext(94, referrers, ClosurePopularity: closures));
+        var emptyClosures = strategy.Plan(graph, new LayeringContext(94, referrers, ClosurePopularity: Popularity.Empty));
+
+        Assert.Equal([[Tools], [Shell], [App]], byReferrers.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+        Assert.Equal([[Shell], [Tools], [App]], byClosures.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+        Assert.Equal(byReferrers.Layers.Select(l => l.StorePaths.ToArray()).ToArray(), emptyClosures.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+        // Only the order changes: the same layers either way.
+        Assert.Equal(byReferrers.Layers.Select(l => string.Join(',', l.StorePaths)).Order(), byClosures.Layers.Select(l => string.Join(',', l.StorePaths)).Order());
+    }
+
+    [Fact]
     public void Plan_WithStackingExponentZero_StacksByBytesAlone()
     {
         string Base = Of('a', "base"), Big = Of('b', "big"), App = Of('c', "app");

@@ -61,6 +61,48 @@ public sealed class PackageGraph
         return counts;
     }
 
+    /// <summary>
+    /// For each of <paramref name="nodes"/>, how many other nodes hold it in their closure (depend on it, transitively):
+    /// the closure count the server would read, since every package of the graph is one a user can ask for.
+    /// </summary>
+    public Dictionary<int, int> ClosureCounts(IEnumerable<int> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        var referrers = _references.Reverse();
+        var mark = new int[Count];
+        var stamp = 0;
+        var stack = new Stack<int>();
+        var counts = new Dictionary<int, int>();
+        foreach (var node in nodes)
+        {
+            if (counts.ContainsKey(node))
+            {
+                continue;
+            }
+
+            stamp++;
+            mark[node] = stamp;
+            stack.Push(node);
+            var reached = 0;
+            while (stack.TryPop(out var v))
+            {
+                foreach (var r in referrers.Successors(v))
+                {
+                    if (mark[r] != stamp)
+                    {
+                        mark[r] = stamp;
+                        reached++;
+                        stack.Push(r);
+                    }
+                }
+            }
+
+            counts[node] = reached;
+        }
+
+        return counts;
+    }
+
     /// <summary>Every node reachable from <paramref name="roots"/>, roots included, ascending.</summary>
     public List<int> Closure(IEnumerable<int> roots)
     {

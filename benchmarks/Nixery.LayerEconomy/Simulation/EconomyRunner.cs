@@ -29,7 +29,9 @@ public sealed class EconomyRunner
     /// differs from its previous build (files that embed the dependencies' store paths). The graph has no file lists,
     /// so this is an assumption: 1 makes the file level the path floor, 0 counts only the updated packages themselves.
     /// </param>
-    public EconomyRunner(PackageGraph graph, IReadOnlyList<ImageSpec> fleet, IEnumerable<string> updatedPackages, double rewrittenShare = DefaultRewrittenShare)
+    /// <param name="closureCounts">Whether the strategies get closure counts (<see cref="LayeringContext.ClosurePopularity"/>) besides the referrer counts.</param>
+    public EconomyRunner(
+        PackageGraph graph, IReadOnlyList<ImageSpec> fleet, IEnumerable<string> updatedPackages, double rewrittenShare = DefaultRewrittenShare, bool closureCounts = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rewrittenShare, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rewrittenShare, 1);
@@ -64,6 +66,10 @@ public sealed class EconomyRunner
 
         var counts = graph.ReferrerCounts();
         Popularity = new Popularity(Enumerable.Range(0, graph.Count).Select(v => new KeyValuePair<string, int>(graph.NameOf(v), counts[v])));
+        // Only the nodes the fleet holds: counting every node's dependents would take minutes, and no other name is looked up.
+        ClosurePopularity = closureCounts
+            ? new Popularity(graph.ClosureCounts(fleet.SelectMany(i => graph.Closure(i.Packages))).Select(c => new KeyValuePair<string, int>(graph.NameOf(c.Key), c.Value)))
+            : null;
     }
 
     /// <summary>The share of a path rebuilt for its dependencies that file-level pulls fetch, unless told otherwise: a guess (see docs/layer-economy.md).</summary>
@@ -74,6 +80,9 @@ public sealed class EconomyRunner
 
     /// <summary>The popularity data given to the strategies: how many store paths of the whole graph refer to each.</summary>
     public Popularity Popularity { get; }
+
+    /// <summary>The closure counts given to the strategies (how many packages of the whole graph hold each path), or null when they get none.</summary>
+    public Popularity? ClosurePopularity { get; }
 
     /// <summary>Security-updated packages found in the graph.</summary>
     public int UpdatedPackages { get; }
@@ -91,7 +100,7 @@ public sealed class EconomyRunner
     public StrategyResult Run(ILayerStrategy strategy, int budget)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        var context = new LayeringContext(budget, Popularity);
+        var context = new LayeringContext(budget, Popularity, ClosurePopularity: ClosurePopularity);
         var time = new Stopwatch();
         var slowest = TimeSpan.Zero;
         LayerPlan PlanOf(RuntimeGraph g)

@@ -1,4 +1,5 @@
 using Nixery.LayerEconomy;
+using Nixery.LayerEconomy.Simulation;
 
 namespace Nixery.Layering.Tests.Economy;
 
@@ -54,6 +55,25 @@ public class LayerEconomyWorkloadTests
                 $"{w.Strategy}: update file-level {n.Update.FileBytes} / {t.Update.FileBytes} / {w.Update.FileBytes} bytes at shares 0 / 0.1 / 1");
             Assert.True(t.Update.FileBytes <= t.Update.DigestBytes);
         }
+    }
+
+    [Fact]
+    public void ClosureCounts_AndTheFleetOrderBound_ChangeOnlyTheStacking_SoBytesByDigestStayAndLibcIsAmongTheMostHeld()
+    {
+        var (graph, updated) = EconomyReport.Load(DataDirectory);
+        var economy = EconomyReport.Strategies().Where(s => s.Name == EconomyStrategy.StrategyName).ToList();
+
+        var (runner, withCounts) = EconomyReport.Run(graph, updated, images: 12, seed: 3, budgets: [94], economy, fleetOrderBound: true);
+        var (plain, without) = EconomyReport.Run(graph, updated, images: 12, seed: 3, budgets: [94], economy, closureCounts: false);
+
+        Assert.Null(plain.ClosurePopularity);
+        var closures = runner.ClosurePopularity!;
+        var libc = closures.Counts.Where(c => c.Key.StartsWith("libc6", StringComparison.Ordinal)).Max(c => c.Value);
+        Assert.True(libc > 40_000, $"libc6 is in the closure of {libc} packages");
+        Assert.Contains(libc, closures.Counts.Values.OrderDescending().Take(5)); // with what libc itself depends on
+        Assert.Equal([EconomyStrategy.StrategyName, FleetOrderBound.StrategyName], withCounts.Select(r => r.Strategy));
+        Assert.All(withCounts, r => Assert.Equal(without[0].Fleet.DigestBytes, r.Fleet.DigestBytes));
+        Assert.All(withCounts, r => Assert.Equal(without[0].RegistryBytes, r.RegistryBytes));
     }
 
     [Fact]
