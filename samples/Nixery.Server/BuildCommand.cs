@@ -25,7 +25,7 @@ internal static class BuildCommand
         platform, as the registry serves the name: skopeo copy --all oci:DIR:TAG ... copies them all.
         Both are configured by appsettings.json and the environment variables NIXERY_PKGS_PATH, NIXERY_PKGS_REPO,
         NIXERY_CHANNEL, NIXERY_FLAKE, NIXERY_PLATFORMS, NIX_EXTRA_PLATFORMS, NIXERY_STORAGE_BACKEND, STORAGE_PATH,
-        NIX_TIMEOUT, NIX_POPULARITY_URL (and PORT for the server).
+        NIX_TIMEOUT, NIX_POPULARITY_URL, NIX_CLOSURE_POPULARITY_URL (and PORT for the server).
         """;
 
     public static async Task<int> RunAsync(string[] args, Func<string, string?> variable, CancellationToken cancellationToken)

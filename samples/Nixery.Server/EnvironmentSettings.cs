@@ -41,6 +41,7 @@ public static class EnvironmentSettings
         ("AZURE_STORAGE_KEY", "Nixery:AzureStorage:AccountKey"),
         ("NIX_TIMEOUT", "Nixery:Nix:Timeout"),
         ("NIX_POPULARITY_URL", "Nixery:PopularityUrl"),
+        ("NIX_CLOSURE_POPULARITY_URL", "Nixery:ClosurePopularityUrl"),
         ("NIXERY_LAYER_STRATEGY", "Nixery:LayerStrategy"),
         // Lists, separated by commas or spaces: "linux/amd64,linux/arm64", and the systems Nix may build through qemu.
         ("NIXERY_PLATFORMS", "Nixery:Platforms"),

@@ -6,23 +6,38 @@ using Nixery.Core.Nix;
 namespace Nixery.Server;
 
 /// <summary>
-/// <c>nixery popularity DIR --output FILE [--attr NAME]... [-- NIX_ARGUMENTS...]</c>: writes the popularity JSON
-/// the server reads (<c>NIX_POPULARITY_URL</c>) for a package set, through Nix.
+/// <c>nixery popularity DIR --output FILE [--closure-output FILE] [--attr NAME]... [-- NIX_ARGUMENTS...]</c>: writes the
+/// popularity JSON the server reads (<c>NIX_POPULARITY_URL</c>, and <c>NIX_CLOSURE_POPULARITY_URL</c>) for a package set, through Nix.
 /// </summary>
 internal static class PopularityCommand
 {
     public const string Usage = """
-        usage: nixery popularity PACKAGE_SET_DIR --output FILE [--attr NAME]... [-- NIX_ARGUMENTS...]
+        usage: nixery popularity PACKAGE_SET_DIR --output FILE [--closure-output FILE] [--attr NAME]... [-- NIX_ARGUMENTS...]
 
         Realises every top-level package of the package set (or each --attr) and writes {"name-version": number of
-        store paths referring to it}, the popularity data NIX_POPULARITY_URL reads. Realising a whole nixpkgs is a
+        store paths referring to it}, the popularity data NIX_POPULARITY_URL reads; with --closure-output also
+        {"name-version": number of those packages holding it in their closure}, which NIX_CLOSURE_POPULARITY_URL
+        reads (the economy strategy stacks layers by it). Realising a whole nixpkgs is a
         big job: name the attributes that matter with --attr. Arguments after '--' go to every Nix call
         (e.g. -- --option substitute false). NIX_TIMEOUT bounds each call (default here: 600 s).
         """;
 
     public static async Task<int> RunAsync(string[] args, Func<string, string?> variable, CancellationToken cancellationToken)
     {
-        if (args is not [var packageSet, "--output" or "-o", var output, .. var rest] || !TryParseTail(rest, out var attributes, out var nixArguments))
+        if (args is not [var packageSet, "--output" or "-o", var output, .. var rest])
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 64;
+        }
+
+        string? closureOutput = null;
+        if (rest is ["--closure-output", var closureFile, .. var afterClosure])
+        {
+            closureOutput = closureFile;
+            rest = afterClosure;
+        }
+
+        if (!TryParseTail(rest, out var attributes, out var nixArguments))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 64;
@@ -43,8 +58,14 @@ internal static class PopularityCommand
         try
         {
             var counts = await NixPopularity.ComputeAsync(packageSet, attributes, options, cancellationToken);
-            await File.WriteAllTextAsync(output, JsonSerializer.Serialize(counts, new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
-            Console.WriteLine($"popularity of {counts.Count} names written to {output}");
+            await WriteAsync(output, counts.Referrers, cancellationToken);
+            Console.WriteLine($"popularity of {counts.Referrers.Count} names written to {output}");
+            if (closureOutput is not null)
+            {
+                await WriteAsync(closureOutput, counts.Closures, cancellationToken);
+                Console.WriteLine($"closure counts of {counts.Closures.Count} names written to {closureOutput}");
+            }
+
             return 0;
         }
         catch (NixeryException error)
@@ -53,6 +74,9 @@ internal static class PopularityCommand
             return 1;
         }
     }
+
+    private static Task WriteAsync(string file, SortedDictionary<string, int> counts, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(file, JsonSerializer.Serialize(counts, new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
 
     // [--attr NAME]... [-- NIX_ARGUMENTS...]
     private static bool TryParseTail(string[] rest, out List<string>? attributes, out string[] nixArguments)

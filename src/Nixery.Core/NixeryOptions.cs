@@ -28,6 +28,14 @@ public sealed class NixeryOptions
     public string? PopularityUrl { get; set; }
 
     /// <summary>
+    /// Where closure counts come from, in the same form as <see cref="PopularityUrl"/>: a JSON object mapping store path
+    /// names to how many top-level packages of the set hold a path of that name in their runtime closure
+    /// (<c>nixery popularity --closure-output</c> writes it). The <c>economy</c> strategy stacks layers by them, which
+    /// lets more images share their lowest layers; without them it estimates from the reference counts.
+    /// </summary>
+    public string? ClosurePopularityUrl { get; set; }
+
+    /// <summary>
     /// How many images are built (Nix call, layer packing, manifests) at once; default one per processor. Images
     /// served from the manifest cache do not count.
     /// </summary>

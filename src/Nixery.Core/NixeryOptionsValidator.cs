@@ -23,6 +23,8 @@ internal sealed class NixeryOptionsValidator(string section) : IValidateOptions<
             failures.Add($"{section}:RecentFailuresKept must be zero or more, not {options.RecentFailuresKept}");
         if (options.PopularityUrl is { Length: > 0 } url && !IsUsable(url))
             failures.Add($"{section}:PopularityUrl must be an http(s) URL or an existing file, not '{url}'");
+        if (options.ClosurePopularityUrl is { Length: > 0 } closureUrl && !IsUsable(closureUrl))
+            failures.Add($"{section}:ClosurePopularityUrl must be an http(s) URL or an existing file, not '{closureUrl}'");
         var sources = options.PackageSource.Chosen().ToList();
         if (sources.Count > 1)
             failures.Add($"set only one package source, not {string.Join(" and ", sources.Select(s => $"{section}:PackageSource:{s.Name}"))}");

@@ -180,7 +180,9 @@ internal sealed partial class ImageBuilder(
             if (settings.Requests.AlwaysIncludedPackages.Contains(request.Packages[i]))
                 alwaysPopular.Add(graph.TopLevel[i]);
 
-        var context = new LayeringContext(settings.LayerBudget, await popularity.GetAsync(cancellationToken).ConfigureAwait(false), alwaysPopular);
+        var context = new LayeringContext(
+            settings.LayerBudget, await popularity.GetAsync(cancellationToken).ConfigureAwait(false), alwaysPopular,
+            await popularity.GetClosuresAsync(cancellationToken).ConfigureAwait(false));
         var plan = strategies.Selected.Plan(graph, context);
 
         var layers = new List<LayerDescriptor>(plan.Layers.Count + 1);

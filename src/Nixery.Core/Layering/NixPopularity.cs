@@ -10,7 +10,8 @@ namespace Nixery.Core.Layering;
 /// <summary>
 /// Computes popularity data for a local package set through Nix: every top-level derivation of the set is
 /// instantiated and realised, the runtime closure of all outputs is read with <c>nix path-info --json
-/// --recursive</c>, and each name is counted by how many store paths of that closure refer to it.
+/// --recursive</c>, and each name is counted by how many store paths of that closure refer to it, and by how many of
+/// the top-level packages hold it in their closure.
 /// </summary>
 /// <remarks>
 /// Nested attribute sets are only entered where the set asks for it (<c>recurseForDerivations</c>), as
@@ -31,13 +32,13 @@ public static class NixPopularity
         in builtins.filter (x: x != null) (map drvOf names)
         """;
 
-    /// <summary>Computes the map for the package set in <paramref name="packageSetPath"/>.</summary>
+    /// <summary>Computes both maps for the package set in <paramref name="packageSetPath"/>.</summary>
     /// <param name="packageSetPath">A directory whose <c>default.nix</c> is a function of <c>{ ... }</c> returning an attribute set.</param>
     /// <param name="attributes">The top-level attributes to count; null for all. Those that fail to evaluate or build are left out.</param>
     /// <param name="options">Where Nix is, its timeout per call, extra arguments for every call.</param>
     /// <param name="cancellationToken">Cancels the Nix calls.</param>
     /// <exception cref="NixFailureException">A Nix command failed or printed something unexpected.</exception>
-    public static async Task<SortedDictionary<string, int>> ComputeAsync(
+    public static async Task<PackageSetPopularity> ComputeAsync(
         string packageSetPath, IReadOnlyList<string>? attributes, NixOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(packageSetPath);
@@ -51,7 +52,7 @@ public static class NixPopularity
         var packages = JsonSerializer.Deserialize(evaluated, NixJsonContext.Default.ListPopularityPackage) ?? [];
         if (packages.Count == 0)
         {
-            return new SortedDictionary<string, int>(StringComparer.Ordinal);
+            return Empty();
         }
 
         // --keep-going: what builds is counted; a failed build is skipped (its outputs are then not in the store).
@@ -67,8 +68,9 @@ public static class NixPopularity
         var outputs = packages.Select(p => p.Out).Distinct(StringComparer.Ordinal).Where(p => Path.Exists(p)).ToList();
         if (outputs.Count == 0)
         {
-            return new SortedDictionary<string, int>(StringComparer.Ordinal);
+            return Empty();
         }
+
         var json = await RunAsync(
             "nix", ["path-info", "--json", "--recursive", "--extra-experimental-features", "nix-command", .. outputs],
             options, NixFailureKind.Invocation, cancellationToken).ConfigureAwait(false);
@@ -82,8 +84,12 @@ public static class NixPopularity
             throw new NixFailureException(NixFailureKind.Invocation, "", $"nix path-info printed JSON that could not be read: {error.Message}");
         }
 
-        return PopularityCounts.Count(infos.Select(i => new StorePath(i.Path, i.NarSize, i.References ?? [])));
+        var paths = infos.Select(i => new StorePath(i.Path, i.NarSize, i.References ?? [])).ToList();
+        return new PackageSetPopularity(PopularityCounts.Count(paths), PopularityCounts.CountClosures(paths, outputs));
     }
+
+    private static PackageSetPopularity Empty() =>
+        new(new SortedDictionary<string, int>(StringComparer.Ordinal), new SortedDictionary<string, int>(StringComparer.Ordinal));
 
     private static async Task<string> RunAsync(
         string command, IReadOnlyList<string> arguments, NixOptions options, NixFailureKind failureKind, CancellationToken cancellationToken)

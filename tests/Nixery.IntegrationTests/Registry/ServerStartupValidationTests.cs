@@ -40,6 +40,7 @@ public sealed class ServerStartupValidationTests : IDisposable
         { "env", "NIXERY_REDIS=password=secret", "Nixery:Redis:Configuration names no server" },
         { "env", "NIXERY_REDIS=127.0.0.1:6379,connectTimeout=soon", "Nixery:Redis:Configuration is not a StackExchange.Redis configuration" },
         { "env", "NIX_POPULARITY_URL=/nonexistent/popularity.json", "Nixery:PopularityUrl must be an http(s) URL or an existing file" },
+        { "env", "NIX_CLOSURE_POPULARITY_URL=/nonexistent/closures.json", "Nixery:ClosurePopularityUrl must be an http(s) URL or an existing file" },
         { "env", "NIXERY_LAYER_STRATEGY=no-such-strategy", "Nixery:LayerStrategy names no registered layering strategy: 'no-such-strategy'" },
     };
 

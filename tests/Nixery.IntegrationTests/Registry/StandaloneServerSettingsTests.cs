@@ -172,6 +172,75 @@ public sealed partial class StandaloneServerSettingsTests : IDisposable
         Assert.Equal(2, copied.RootElement.GetProperty("manifests").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Scripts_nixery_popularity_with_closure_output_writes_referrer_and_closure_counts()
+    {
+        string referrers = Path.Combine(_scratch, "popularity.json"), closures = Path.Combine(_scratch, "closures.json");
+        var (exitCode, stdout, stderr) = await NixeryScriptAsync(
+        [
+            "popularity", RepositoryRoot.DemoPackages, "--output", referrers, "--closure-output", closures,
+            "--attr", "hello", "--attr", "coreutils", "--", .. TestNix.OfflineArguments,
+        ]);
+
+        Assert.True(exitCode == 0, $"scripts/nixery popularity exited with {exitCode}: {stderr}");
+        Assert.Contains("closure counts of ", stdout, StringComparison.Ordinal);
+        var byReferrers = JsonSerializer.Deserialize<Dictionary<string, int>>(await File.ReadAllTextAsync(referrers))!;
+        var byClosures = JsonSerializer.Deserialize<Dictionary<string, int>>(await File.ReadAllTextAsync(closures))!;
+        Assert.Equal(byReferrers.Keys.Order(), byClosures.Keys.Order());
+        // busybox is in both packages' closures; hello in no other package's.
+        Assert.Equal(2, byClosures["busybox-1.35.0"]);
+        Assert.Equal(0, byClosures["hello-2.12.1"]);
+    }
+
+    [Fact]
+    public async Task NIX_CLOSURE_POPULARITY_URL_restacks_the_economy_layers_by_how_many_packages_hold_them()
+    {
+        // Referrer counts that make busybox and libdemo heads (hello refers to both); by them, bigger busybox goes lowest.
+        var referrers = Path.Combine(_scratch, "popularity.json");
+        await File.WriteAllTextAsync(referrers, """{"busybox-1.35.0": 100, "libdemo-1.0.0": 100}""");
+        var closures = Path.Combine(_scratch, "closures.json");
+        await File.WriteAllTextAsync(closures, """{"busybox-1.35.0": 0, "libdemo-1.0.0": 1000000}""");
+
+        var plain = await BuildLayoutAsync("plain", new() { ["NIX_POPULARITY_URL"] = referrers });
+        var restacked = await BuildLayoutAsync("restacked", new() { ["NIX_POPULARITY_URL"] = referrers, ["NIX_CLOSURE_POPULARITY_URL"] = closures });
+
+        Assert.Contains("busybox-1.35.0", await StorePathsOfLayerAsync(plain.Directory, plain.Layers[0]));
+        Assert.Contains("libdemo-1.0.0", await StorePathsOfLayerAsync(restacked.Directory, restacked.Layers[0]));
+        // The same layers, in another order.
+        Assert.NotEqual(plain.Layers, restacked.Layers);
+        Assert.Equal(plain.Layers.Order(), restacked.Layers.Order());
+    }
+
+    // Builds hello into an OCI layout with its own storage (so nothing is cached between builds): the layers' digests, lowest first.
+    private async Task<(string Directory, List<string> Layers)> BuildLayoutAsync(string name, Dictionary<string, string> environment)
+    {
+        var output = Path.Combine(_scratch, name);
+        var (exitCode, _, stderr) = await ExternalTool.RunAsync(
+            new Dictionary<string, string>(environment) { ["STORAGE_PATH"] = Path.Combine(_scratch, name + "-storage") },
+            Path.Combine(RepositoryRoot.Path, "scripts", "nixery"), "build", "hello", "--output", output);
+        Assert.True(exitCode == 0, $"scripts/nixery build exited with {exitCode}: {stderr}");
+        using var manifest = JsonDocument.Parse(await ExternalTool.RunCheckedAsync("skopeo", "inspect", "--raw", $"oci:{output}:latest"));
+        return (output, manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!).ToList());
+    }
+
+    // The store path names (without hash) whose directories a layer blob of the layout holds.
+    private static async Task<HashSet<string>> StorePathsOfLayerAsync(string layout, string digest)
+    {
+        var blob = Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(blob), System.IO.Compression.CompressionMode.Decompress);
+        await using var tar = new System.Formats.Tar.TarReader(gzip);
+        while (await tar.GetNextEntryAsync() is { } entry)
+        {
+            if (StoreEntry().Match(entry.Name) is { Success: true } match) names.Add(match.Groups["name"].Value);
+        }
+
+        return names;
+    }
+
+    [GeneratedRegex(@"^\.?/?nix/store/[0-9a-z]{32}-(?<name>[^/]+)")]
+    private static partial Regex StoreEntry();
+
     /// <summary>The script as a user runs it (it builds the program first); storage in the scratch directory.</summary>
     private Task<(int ExitCode, string Output, string Error)> NixeryScriptAsync(params string[] arguments) =>
         NixeryScriptAsync(new Dictionary<string, string>(), arguments);
