@@ -16,8 +16,8 @@ namespace Nixery.Layering;
 /// which have room for the finer layers), and paths of at least <see cref="EconomyOptions.BigPathThreshold"/> bytes
 /// (<see cref="EconomyOptions.LargeBudgetBigPathThreshold"/> at those budgets).
 /// Every other path joins the best-ranked head that reaches it without passing another head. Ranking is
-/// global: popularity, then size, then path, so a shared path goes to the same head in every image that
-/// holds both (a dominator tree instead makes shared paths layers of their own, which then get merged).
+/// global: closure count where the host has closure counts (else popularity), then size, then path, so a shared path
+/// goes to the same head in every image that holds both (a dominator tree instead makes shared paths layers of their own, which then get merged).
 /// </para>
 /// <para>
 /// Over budget, the layers worth least, (popularity + 1)^<see cref="EconomyOptions.MergeExponent"/> × bytes, share the top layer. Layers are stacked by
@@ -25,7 +25,8 @@ namespace Nixery.Layering;
 /// popularity of itself and of the paths in the closure that refer to it, transitively (a library that a
 /// popular library pulls in is in at least as many images). Where the context has closure counts
 /// (<see cref="LayeringContext.ClosurePopularity"/>: how many packages of the set hold the path), they take the place of the
-/// referrer counts in the stacking key: they measure how many images hold a path, which referrer counts only hint at. Heavy layers that many images hold come first,
+/// referrer counts in the ranking of heads and in the stacking key: they measure how many images hold a path, which
+/// referrer counts only hint at. Heads are still chosen by referrer counts. Heavy layers that many images hold come first,
 /// so that images share long, heavy prefixes of layers (what clients that reuse layers by chain, such as
 /// docker's classic store, need); by an exchange argument on the expected bytes above the first layer a client
 /// lacks, layers should be stacked by bytes × the odds that a client already holds them, for which the
@@ -135,9 +136,25 @@ public sealed class EconomyStrategy : ILayerStrategy
             pinned[condensation.ComponentOf(t)] = true;
         }
 
-        // Better head first: more popular, then bigger, then the smaller first path.
+        // Closure counts, where the host has them, say how many packages hold a path, which referrer counts only hint at:
+        // they rank heads and stack layers in place of the referrer counts (heads are still chosen by referrers).
+        var held = popularity;
+        if (context.ClosurePopularity is { Count: > 0 } closures)
+        {
+            held = new int[count];
+            for (var c = 0; c < count; c++)
+            {
+                foreach (var v in condensation.Members(c))
+                {
+                    held[c] = Math.Max(held[c], Math.Max(closures.Of(Abstractions.Graph.StorePath.NameOf(paths.Paths[v])) ?? 0, 0));
+                }
+            }
+        }
+
+        // Better head first: held by more packages (or more popular), then bigger, then the smaller first path. A shared
+        // path goes to the head that the most images hold, so it is in the same layer in as many images as can be.
         int Compare(int a, int b) =>
-            popularity[a] != popularity[b] ? popularity[b].CompareTo(popularity[a])
+            held[a] != held[b] ? held[b].CompareTo(held[a])
             : sizes[a] != sizes[b] ? sizes[b].CompareTo(sizes[a])
             : first[a].CompareTo(first[b]);
 
@@ -178,21 +195,7 @@ public sealed class EconomyStrategy : ILayerStrategy
         var kept = heads.Where(h => !inTail[h]).ToList();
         // Stacking order: (inherited popularity + 1)^StackingExponent x bytes, highest lowest (ties: smaller first path). A path is in
         // every image that holds a path referring to it, so it is at least as common as its most popular referrer.
-        // Closure counts, where the host has them, say how many packages hold a path, which referrer counts only hint at.
-        var stackingPopularity = popularity;
-        if (context.ClosurePopularity is { Count: > 0 } closures)
-        {
-            stackingPopularity = new int[count];
-            for (var c = 0; c < count; c++)
-            {
-                foreach (var v in condensation.Members(c))
-                {
-                    stackingPopularity[c] = Math.Max(stackingPopularity[c], Math.Max(closures.Of(Abstractions.Graph.StorePath.NameOf(paths.Paths[v])) ?? 0, 0));
-                }
-            }
-        }
-
-        var inherited = InheritedPopularity(dag, stackingPopularity);
+        var inherited = InheritedPopularity(dag, held);
         var weight = new double[count];
         foreach (var h in kept)
         {

@@ -84,6 +84,22 @@ public class EconomyStrategyTests
     }
 
     [Fact]
+    public void Plan_WithClosureCounts_PutsASharedPathWithTheHeadThatMorePackagesHold()
+    {
+        // helper is below ssl (900 referrers) and zlib (200). By referrers it goes with ssl; but zlib is in the closure of
+        // 40000 packages and ssl of 3000, so with closure counts it goes with zlib, in the layer more images share.
+        var closures = new Popularity([new("libc", 60000), new("ssl", 3000), new("zlib", 40000), new("helper", 41000)]);
+        var graph = new RuntimeGraph(Paths(), [Git]);
+
+        var byReferrers = new EconomyStrategy().Plan(graph, new LayeringContext(94, Counts));
+        var byClosures = new EconomyStrategy().Plan(graph, new LayeringContext(94, Counts, ClosurePopularity: closures));
+
+        Assert.Contains(byReferrers.Layers, l => l.StorePaths.SequenceEqual([Ssl, Helper]));
+        Assert.Contains(byClosures.Layers, l => l.StorePaths.SequenceEqual([Zlib, Helper]));
+        Assert.Contains(byClosures.Layers, l => l.StorePaths.SequenceEqual([Ssl]));
+    }
+
+    [Fact]
     public void Plan_WithStackingExponentZero_StacksByBytesAlone()
     {
         string Base = Of('a', "base"), Big = Of('b', "big"), App = Of('c', "app");
