@@ -37,4 +37,13 @@ public sealed class EconomyOptions
     /// merged and big ones stay shared; a big layer left in the top layer is downloaded again with every image.
     /// </summary>
     public double MergeExponent { get; set; } = 0.25;
+
+    /// <summary>
+    /// With closure counts (<see cref="Abstractions.Layering.LayeringContext.ClosurePopularity"/>): a path that heads a
+    /// layer for its popularity alone joins the layer of a head above it (one of its referrers, transitively) that is in
+    /// at least this share of the closures the path is in. Nearly every image that holds the path then holds that head
+    /// too, so one layer serves both, and the stacks have one place less to part. Requested, always-popular and big
+    /// paths keep their layers. 0.7 was chosen on the tuning seeds; above 1 turns it off.
+    /// </summary>
+    public double JoinShare { get; set; } = 0.7;
 }

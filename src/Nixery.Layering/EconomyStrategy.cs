@@ -47,6 +47,7 @@ public sealed class EconomyStrategy : ILayerStrategy
     private readonly int _largeBudgetThreshold;
     private readonly double _stackingExponent;
     private readonly double _mergeExponent;
+    private readonly double _joinShare;
 
     /// <summary>Creates the strategy with the default thresholds.</summary>
     public EconomyStrategy()
@@ -85,6 +86,12 @@ public sealed class EconomyStrategy : ILayerStrategy
                 nameof(options), options.MergeExponent, "EconomyOptions.MergeExponent must be a finite number of at least 0.");
         }
 
+        if (!double.IsFinite(options.JoinShare) || options.JoinShare <= 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.JoinShare, "EconomyOptions.JoinShare must be a finite number above 0 (above 1 turns joining off).");
+        }
+
         _popularThreshold = options.PopularThreshold;
         _bigPathThreshold = options.BigPathThreshold;
         _largeBudgetBigPathThreshold = options.LargeBudgetBigPathThreshold;
@@ -92,6 +99,7 @@ public sealed class EconomyStrategy : ILayerStrategy
         _largeBudgetThreshold = (int)(((long)options.PopularThreshold + options.LargeBudgetThresholdDivisor - 1) / options.LargeBudgetThresholdDivisor);
         _stackingExponent = options.StackingExponent;
         _mergeExponent = options.MergeExponent;
+        _joinShare = options.JoinShare;
     }
 
     /// <inheritdoc />
@@ -139,6 +147,7 @@ public sealed class EconomyStrategy : ILayerStrategy
         // Closure counts, where the host has them, say how many packages hold a path, which referrer counts only hint at:
         // they rank heads and stack layers in place of the referrer counts (heads are still chosen by referrers).
         var held = popularity;
+        var hasClosureCounts = context.ClosurePopularity is { Count: > 0 };
         if (context.ClosurePopularity is { Count: > 0 } closures)
         {
             held = new int[count];
@@ -161,7 +170,18 @@ public sealed class EconomyStrategy : ILayerStrategy
         // The budget is the same for every image a server builds, so a threshold chosen by budget keeps layers alike
         // across images; a large budget has room for the finer layers of a lower threshold.
         var threshold = context.Budget >= _largeBudget ? _largeBudgetThreshold : _popularThreshold;
-        var owner = Owners(dag, count, c => pinned[c] || popularity[c] >= threshold, Compare);
+        var isHead = new bool[count];
+        for (var c = 0; c < count; c++)
+        {
+            isHead[c] = pinned[c] || popularity[c] >= threshold;
+        }
+
+        if (hasClosureCounts)
+        {
+            JoinHeadsAbove(dag, isHead, pinned, held, _joinShare);
+        }
+
+        var owner = Owners(dag, count, c => isHead[c], Compare);
         var heads = new List<int>();
         var layerSize = new long[count];
         for (var c = 0; c < count; c++)
@@ -224,6 +244,36 @@ public sealed class EconomyStrategy : ILayerStrategy
         }
 
         return LayerPlans.FromAssignment(paths, layerOf, kept.Count + 1);
+    }
+
+    /// <summary>
+    /// Unmarks each head that is a head for its popularity alone (not <paramref name="pinned"/>) when a head above it (a
+    /// referrer, transitively) is held by at least <paramref name="share"/> of the packages that hold it: its paths then
+    /// go with the best-ranked head that reaches them, in the images that hold such a head. All heads are judged against
+    /// the heads as they were before any was unmarked, so the result does not depend on the order.
+    /// </summary>
+    internal static void JoinHeadsAbove(Digraph dag, bool[] isHead, bool[] pinned, int[] held, double share)
+    {
+        var count = isHead.Length;
+        // The highest closure count of a head strictly above each component. Referrers have higher numbers, so
+        // descending order settles every referrer first.
+        var above = new int[count];
+        for (var c = count - 1; c >= 0; c--)
+        {
+            var passed = Math.Max(above[c], isHead[c] ? held[c] : 0);
+            foreach (var d in dag.Successors(c))
+            {
+                above[d] = Math.Max(above[d], passed);
+            }
+        }
+
+        for (var c = 0; c < count; c++)
+        {
+            if (isHead[c] && !pinned[c] && held[c] > 0 && above[c] >= share * held[c])
+            {
+                isHead[c] = false;
+            }
+        }
     }
 
     /// <summary>

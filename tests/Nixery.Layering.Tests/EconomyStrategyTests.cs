@@ -100,6 +100,38 @@ public class EconomyStrategyTests
     }
 
     [Fact]
+    public void Plan_WithClosureCounts_JoinsAPopularHeadToAHeadAboveThatNearlyEveryPackageHoldingItHolds()
+    {
+        // ssl (900 referrers) and zlib (200) are heads for their popularity; curl, which refers to both, is not one; git is
+        // requested, so a head. git is in 2500 closures: 83 % of ssl's 3000, so ssl joins git's layer; but only 6 % of
+        // zlib's 40000, so zlib keeps its layer (with helper, which zlib, the head more packages hold, reaches too).
+        var closures = new Popularity(
+            [new("libc", 60000), new("helper", 41000), new("zlib", 40000), new("ssl", 3000), new("curl", 2900), new("git", 2500)]);
+        var graph = new RuntimeGraph(Paths().Where(p => p.Path != Wget).ToList(), [Git]);
+        var context = new LayeringContext(94, Counts, ClosurePopularity: closures);
+
+        var joined = new EconomyStrategy().Plan(graph, context);
+        var apart = new EconomyStrategy(new EconomyOptions { JoinShare = 1.01 }).Plan(graph, context);
+
+        string[][] Layers(LayerPlan plan) => plan.Layers.Select(l => l.StorePaths.Order().ToArray()).ToArray();
+        Assert.Equal([[Libc], new[] { Zlib, Helper }.Order().ToArray(), new[] { Ssl, Curl, Git }.Order().ToArray()], Layers(joined));
+        Assert.Equal([[Libc], new[] { Zlib, Helper }.Order().ToArray(), [Ssl], new[] { Curl, Git }.Order().ToArray()], Layers(apart));
+    }
+
+    [Fact]
+    public void Plan_WithClosureCounts_LeavesABigPathItsLayer_EvenWhenEveryPackageHoldingItHoldsTheHeadAbove()
+    {
+        string Data = Of('a', "data"), App = Of('b', "app");
+        var referrers = new Popularity([new("data", 500)]);
+        var closures = new Popularity([new("data", 100), new("app", 100)]);
+        var graph = new RuntimeGraph([Path(Data, 30_000_000), Path(App, 10, Data)], [App]);
+
+        var plan = new EconomyStrategy().Plan(graph, new LayeringContext(94, referrers, ClosurePopularity: closures));
+
+        Assert.Equal([[Data], [App]], plan.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+    }
+
+    [Fact]
     public void Plan_WithStackingExponentZero_StacksByBytesAlone()
     {
         string Base = Of('a', "base"), Big = Of('b', "big"), App = Of('c', "app");
@@ -187,6 +219,17 @@ public class EconomyStrategyTests
         Assert.Contains("MergeExponent", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Constructor_RejectsAJoinShareThatIsNotAboveZeroOrNotFinite(double share)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new EconomyStrategy(new EconomyOptions { JoinShare = share }));
+        Assert.Contains("JoinShare", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Options_BindFromTheStrategysConfigurationSection()
     {
@@ -194,6 +237,7 @@ public class EconomyStrategyTests
             new("Nixery:Layering:economy:LargeBudget", "50"),
             new("Nixery:Layering:economy:LargeBudgetThresholdDivisor", "4"),
             new("Nixery:Layering:economy:StackingExponent", "0.5"),
+            new("Nixery:Layering:economy:JoinShare", "0.9"),
         ]).Build();
         var services = new ServiceCollection();
         services.AddNixery(configuration.GetSection("Nixery"));
@@ -201,7 +245,7 @@ public class EconomyStrategyTests
 
         var options = provider.GetRequiredService<IOptions<EconomyOptions>>().Value;
 
-        Assert.Equal((50, 4, 0.5), (options.LargeBudget, options.LargeBudgetThresholdDivisor, options.StackingExponent));
+        Assert.Equal((50, 4, 0.5, 0.9), (options.LargeBudget, options.LargeBudgetThresholdDivisor, options.StackingExponent, options.JoinShare));
     }
 
     [Fact]
