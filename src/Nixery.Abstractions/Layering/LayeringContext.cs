@@ -5,8 +5,9 @@ namespace Nixery.Abstractions.Layering;
 /// <param name="Popularity">Reference counts of packages in the package set.</param>
 /// <param name="AlwaysPopular">Store paths to treat as maximally popular, such as those of the packages added to every image.</param>
 /// <param name="ClosurePopularity">
-/// For each package, how many top-level packages of the package set hold it in their runtime closure (what the
-/// original Nixery's popularity count measured): the odds that an image holds it, which a strategy can stack by.
+/// For each package, how many top-level packages of the package set hold it in their runtime closure (where
+/// <paramref name="Popularity"/> counts only direct referrers): how likely an image is to hold it, which a strategy can
+/// rank and stack by.
 /// Null or empty when the host has none.
 /// </param>
 public sealed record LayeringContext(int Budget, Popularity Popularity, IReadOnlySet<string>? AlwaysPopular = null, Popularity? ClosurePopularity = null)
