@@ -26,7 +26,9 @@ namespace Nixery.Layering;
 /// popular library pulls in is in at least as many images). Where the context has closure counts
 /// (<see cref="LayeringContext.ClosurePopularity"/>: how many packages of the set hold the path), they take the place of the
 /// referrer counts in the ranking of heads and in the stacking key: they measure how many images hold a path, which
-/// referrer counts only hint at. Heads are still chosen by referrer counts. Heavy layers that many images hold come first,
+/// referrer counts only hint at. Heads are still chosen by referrer counts, but a head chosen for its popularity alone
+/// joins a head above it that is in at least <see cref="EconomyOptions.JoinShare"/> of its closures: images hold the two
+/// together, so one layer serves both. Heavy layers that many images hold come first,
 /// so that images share long, heavy prefixes of layers (what clients that reuse layers by chain, such as
 /// docker's classic store, need); by an exchange argument on the expected bytes above the first layer a client
 /// lacks, layers should be stacked by bytes × the odds that a client already holds them, for which the
@@ -146,9 +148,9 @@ public sealed class EconomyStrategy : ILayerStrategy
 
         // Closure counts, where the host has them, say how many packages hold a path, which referrer counts only hint at:
         // they rank heads and stack layers in place of the referrer counts (heads are still chosen by referrers).
+        var closures = context.ClosurePopularity is { Count: > 0 } given ? given : null;
         var held = popularity;
-        var hasClosureCounts = context.ClosurePopularity is { Count: > 0 };
-        if (context.ClosurePopularity is { Count: > 0 } closures)
+        if (closures is not null)
         {
             held = new int[count];
             for (var c = 0; c < count; c++)
@@ -176,7 +178,7 @@ public sealed class EconomyStrategy : ILayerStrategy
             isHead[c] = pinned[c] || popularity[c] >= threshold;
         }
 
-        if (hasClosureCounts)
+        if (closures is not null)
         {
             JoinHeadsAbove(dag, isHead, pinned, held, _joinShare);
         }
@@ -252,7 +254,7 @@ public sealed class EconomyStrategy : ILayerStrategy
     /// go with the best-ranked head that reaches them, in the images that hold such a head. All heads are judged against
     /// the heads as they were before any was unmarked, so the result does not depend on the order.
     /// </summary>
-    internal static void JoinHeadsAbove(Digraph dag, bool[] isHead, bool[] pinned, int[] held, double share)
+    private static void JoinHeadsAbove(Digraph dag, bool[] isHead, bool[] pinned, int[] held, double share)
     {
         var count = isHead.Length;
         // The highest closure count of a head strictly above each component. Referrers have higher numbers, so
