@@ -205,6 +205,19 @@ public static class EconomyReport
         return map;
     }
 
+    /// <summary>The closure counts of every node of the graph (how many packages depend on it, transitively), keyed by name.</summary>
+    public static SortedDictionary<string, int> ClosureCounts(PackageGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var map = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (node, count) in graph.ClosureCounts(Enumerable.Range(0, graph.Count)))
+        {
+            map[graph.NameOf(node)] = count;
+        }
+
+        return map;
+    }
+
     private static string Gb(long bytes) => (bytes / 1e9).ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Change(long ours, long theirs) =>

@@ -9,7 +9,7 @@ using Nixery.LayerEconomy.Workloads;
 //       [--budgets 94,24] [--rewritten-share 0.1] [--closure-counts yes|no]
 //       [--fleet-order-bound yes] [--markdown FILE] [--svg FILE]
 //   Several seeds: a summary (mean, min and max savings against popularity-dominator) and a table of means.
-//   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- popularity [--data DIR] --output FILE
+//   dotnet run -c Release --project benchmarks/Nixery.LayerEconomy -- popularity [--data DIR] --output FILE [--closure-output FILE]
 var options = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["--data"] = "data/debian-graph",
@@ -44,6 +44,13 @@ if (popularity)
     var map = EconomyReport.Popularity(graph);
     await File.WriteAllTextAsync(output, JsonSerializer.Serialize(map, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     Console.WriteLine($"popularity of {map.Count} store path names written to {output}");
+    if (options.TryGetValue("--closure-output", out var closureOutput))
+    {
+        var closures = EconomyReport.ClosureCounts(graph);
+        await File.WriteAllTextAsync(closureOutput, JsonSerializer.Serialize(closures, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.WriteLine($"closure counts of {closures.Count} store path names written to {closureOutput}");
+    }
+
     return 0;
 }
 

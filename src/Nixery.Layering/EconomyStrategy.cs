@@ -123,7 +123,11 @@ public sealed class EconomyStrategy : ILayerStrategy
         var condensation = Condensation.Compute(paths.References);
         var dag = condensation.Dag;
         var count = condensation.ComponentCount;
+        // Closure counts, where the host has them, say how many packages hold a path, which referrer counts only hint at:
+        // they rank heads and stack layers in place of the referrer counts (heads are still chosen by referrers).
+        var closures = context.ClosurePopularity is { Count: > 0 } given ? given : null;
         var popularity = new int[count];
+        var held = closures is null ? popularity : new int[count];
         var sizes = new long[count];
         var first = new int[count];
         var pinned = new bool[count];
@@ -133,7 +137,13 @@ public sealed class EconomyStrategy : ILayerStrategy
             first[c] = members[0];
             foreach (var v in members)
             {
-                popularity[c] = Math.Max(popularity[c], LayerPlans.PopularityOf(context, paths.Paths[v]));
+                var name = Abstractions.Graph.StorePath.NameOf(paths.Paths[v]);
+                popularity[c] = Math.Max(popularity[c], LayerPlans.CountOf(context.Popularity, name));
+                if (closures is not null)
+                {
+                    held[c] = Math.Max(held[c], LayerPlans.CountOf(closures, name));
+                }
+
                 sizes[c] += paths.NarSizes[v];
                 pinned[c] |= context.AlwaysPopular?.Contains(paths.Paths[v]) == true;
             }
@@ -144,22 +154,6 @@ public sealed class EconomyStrategy : ILayerStrategy
         foreach (var t in paths.TopLevel)
         {
             pinned[condensation.ComponentOf(t)] = true;
-        }
-
-        // Closure counts, where the host has them, say how many packages hold a path, which referrer counts only hint at:
-        // they rank heads and stack layers in place of the referrer counts (heads are still chosen by referrers).
-        var closures = context.ClosurePopularity is { Count: > 0 } given ? given : null;
-        var held = popularity;
-        if (closures is not null)
-        {
-            held = new int[count];
-            for (var c = 0; c < count; c++)
-            {
-                foreach (var v in condensation.Members(c))
-                {
-                    held[c] = Math.Max(held[c], Math.Max(closures.Of(Abstractions.Graph.StorePath.NameOf(paths.Paths[v])) ?? 0, 0));
-                }
-            }
         }
 
         // Better head first: held by more packages (or more popular), then bigger, then the smaller first path. A shared

@@ -60,5 +60,8 @@ internal static class LayerPlans
 
     /// <summary>A path's popularity from the context: its name's count, 0 when unknown or negative.</summary>
     public static int PopularityOf(LayeringContext context, string path) =>
-        Math.Max(context.Popularity.Of(Abstractions.Graph.StorePath.NameOf(path)) ?? 0, 0);
+        CountOf(context.Popularity, Abstractions.Graph.StorePath.NameOf(path));
+
+    /// <summary>A store path name's count in <paramref name="counts"/>, 0 when unknown or negative.</summary>
+    public static int CountOf(Popularity counts, string name) => Math.Max(counts.Of(name) ?? 0, 0);
 }

@@ -21,6 +21,7 @@ public class LayeringBenchmarks
 {
     private RuntimeGraph _graph = null!;
     private LayeringContext _context = null!;
+    private LayeringContext _closureContext = null!;
     private readonly Dictionary<string, ILayerStrategy> _strategies = BuiltIn();
 
     // The strategies as the engine registers them, with their default settings.
@@ -43,6 +44,7 @@ public class LayeringBenchmarks
         var (graph, _) = EconomyReport.Load(data);
         var popularity = EconomyReport.Popularity(graph);
         _context = new LayeringContext(LayeringContext.DefaultBudget, new Popularity(popularity));
+        _closureContext = _context with { ClosurePopularity = new Popularity(EconomyReport.ClosureCounts(graph)) };
         var pathOf = Enumerable.Range(0, graph.Count).Select(v => graph.StorePathOf(v, 0)).ToArray();
         List<int> roots;
         if (Input == "whole-graph")
@@ -94,6 +96,9 @@ public class LayeringBenchmarks
 
     [Benchmark(Description = "economy")]
     public int Economy() => Plan(EconomyStrategy.StrategyName);
+
+    [Benchmark(Description = "economy, with closure counts")]
+    public int EconomyWithClosureCounts() => _strategies[EconomyStrategy.StrategyName].Plan(_graph, _closureContext).Layers.Count;
 
     [Benchmark(Description = "nixpkgs-popularity")]
     public int NixpkgsPopularity() => Plan(PopularityContestStrategy.StrategyName);
