@@ -137,7 +137,7 @@ public static class EconomyReport
                 continue;
             }
 
-            var others = results.Where(r => r.Budget == budget && r.Strategy is not EconomyStrategy.StrategyName and not PerPathStrategy.StrategyName and not FleetOrderBound.StrategyName).ToList();
+            var others = results.Where(r => r.Budget == budget && IsOtherBudgeted(r.Strategy)).ToList();
             s.AppendLine(CultureInfo.InvariantCulture,
                 $"- Budget {budget}: economy vs popularity-dominator over the fleet: {Change(ours.Fleet.DigestBytes, original.Fleet.DigestBytes)} by digest, " +
                 $"{Change(ours.Fleet.ChainBytes, original.Fleet.ChainBytes)} by chain; after the update vs the best other budgeted strategy: " +
@@ -195,24 +195,29 @@ public static class EconomyReport
     public static SortedDictionary<string, int> Popularity(PackageGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var counts = graph.ReferrerCounts();
-        var map = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        for (var v = 0; v < graph.Count; v++)
-        {
-            map[graph.NameOf(v)] = counts[v];
-        }
-
-        return map;
+        return ByName(graph, graph.ReferrerCounts());
     }
 
     /// <summary>The closure counts of every node of the graph (how many packages depend on it, transitively), keyed by name.</summary>
     public static SortedDictionary<string, int> ClosureCounts(PackageGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        return ByName(graph, graph.ClosureCounts());
+    }
+
+    /// <summary>
+    /// Whether a strategy counts among "the best other budgeted strategy" that <c>economy</c> is compared with after the
+    /// update: not <c>economy</c> itself, not <c>per-path</c> (no budget), not the fleet-order bound (not a strategy).
+    /// </summary>
+    public static bool IsOtherBudgeted(string strategy) =>
+        strategy is not EconomyStrategy.StrategyName and not PerPathStrategy.StrategyName and not FleetOrderBound.StrategyName;
+
+    private static SortedDictionary<string, int> ByName(PackageGraph graph, int[] counts)
+    {
         var map = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (node, count) in graph.ClosureCounts(Enumerable.Range(0, graph.Count)))
+        for (var v = 0; v < graph.Count; v++)
         {
-            map[graph.NameOf(node)] = count;
+            map[graph.NameOf(v)] = counts[v];
         }
 
         return map;

@@ -30,7 +30,7 @@ public static class SeedSummary
             {
                 var ours = Find(run, EconomyStrategy.StrategyName, budget);
                 var original = Find(run, PopularityDominatorStrategy.StrategyName, budget);
-                var others = run.Results.Where(r => r.Budget == budget && r.Strategy is not EconomyStrategy.StrategyName and not PerPathStrategy.StrategyName and not FleetOrderBound.StrategyName).ToList();
+                var others = run.Results.Where(r => r.Budget == budget && EconomyReport.IsOtherBudgeted(r.Strategy)).ToList();
                 if (ours is null || original is null || others.Count == 0)
                 {
                     continue;

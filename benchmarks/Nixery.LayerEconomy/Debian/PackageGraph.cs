@@ -62,42 +62,18 @@ public sealed class PackageGraph
     }
 
     /// <summary>
-    /// For each of <paramref name="nodes"/>, how many other nodes hold it in their closure (depend on it, transitively):
-    /// the closure count the server would read, since every package of the graph is one a user can ask for.
+    /// For each node, how many other nodes hold it in their closure (depend on it, transitively): the closure count the
+    /// server would read, since every package of the graph is one a user can ask for.
     /// </summary>
-    public Dictionary<int, int> ClosureCounts(IEnumerable<int> nodes)
+    public int[] ClosureCounts()
     {
-        ArgumentNullException.ThrowIfNull(nodes);
         var referrers = _references.Reverse();
-        var mark = new int[Count];
-        var stamp = 0;
-        var stack = new Stack<int>();
-        var counts = new Dictionary<int, int>();
-        foreach (var node in nodes)
+        var marks = new int[Count];
+        var counts = new int[Count];
+        for (var v = 0; v < Count; v++)
         {
-            if (counts.ContainsKey(node))
-            {
-                continue;
-            }
-
-            stamp++;
-            mark[node] = stamp;
-            stack.Push(node);
-            var reached = 0;
-            while (stack.TryPop(out var v))
-            {
-                foreach (var r in referrers.Successors(v))
-                {
-                    if (mark[r] != stamp)
-                    {
-                        mark[r] = stamp;
-                        reached++;
-                        stack.Push(r);
-                    }
-                }
-            }
-
-            counts[node] = reached;
+            // Stamps v + 1 tell this walk's marks from the earlier ones', so the array is never cleared.
+            counts[v] = MarkDependents(referrers, [v], marks, v + 1) - 1;
         }
 
         return counts;
@@ -135,26 +111,35 @@ public sealed class PackageGraph
     /// <summary>Nodes that depend on any of <paramref name="changed"/>, transitively, including those.</summary>
     public bool[] DependentsOf(IEnumerable<int> changed)
     {
-        var referrers = _references.Reverse();
-        var marked = new bool[Count];
+        var marks = new int[Count];
+        MarkDependents(_references.Reverse(), changed, marks, 1);
+        return marks.Select(m => m == 1).ToArray();
+    }
+
+    // Sets marks[v] = stamp for every node that depends on one of from, transitively, and for those; returns how many.
+    private static int MarkDependents(Digraph referrers, IEnumerable<int> from, int[] marks, int stamp)
+    {
         var stack = new Stack<int>();
-        foreach (var c in changed)
+        var marked = 0;
+        foreach (var v in from)
         {
-            if (!marked[c])
+            if (marks[v] != stamp)
             {
-                marked[c] = true;
-                stack.Push(c);
+                marks[v] = stamp;
+                marked++;
+                stack.Push(v);
             }
         }
 
         while (stack.TryPop(out var v))
         {
-            foreach (var p in referrers.Successors(v))
+            foreach (var r in referrers.Successors(v))
             {
-                if (!marked[p])
+                if (marks[r] != stamp)
                 {
-                    marked[p] = true;
-                    stack.Push(p);
+                    marks[r] = stamp;
+                    marked++;
+                    stack.Push(r);
                 }
             }
         }

@@ -64,8 +64,7 @@ public sealed class EconomyRunner
             }
         }
 
-        var counts = graph.ReferrerCounts();
-        Popularity = new Popularity(Enumerable.Range(0, graph.Count).Select(v => new KeyValuePair<string, int>(graph.NameOf(v), counts[v])));
+        Popularity = new Popularity(EconomyReport.Popularity(graph));
         // Every node's, as a host would have them for its whole package set (a fraction of a second for Debian's graph).
         ClosurePopularity = closureCounts ? new Popularity(EconomyReport.ClosureCounts(graph)) : null;
     }

@@ -16,7 +16,8 @@ public sealed class FleetOrderBound(ILayerStrategy inner, IReadOnlyList<RuntimeG
     /// <summary>The name in the tables.</summary>
     public const string StrategyName = "economy-fleet-order";
 
-    private readonly Dictionary<int, Dictionary<string, int>> _countsByBudget = [];
+    // Per budget: how many of the fleet's images hold each layer, and the inner plans of the fleet's images (each planned once).
+    private readonly Dictionary<int, (Dictionary<string, int> Counts, Dictionary<RuntimeGraph, LayerPlan> Plans)> _byBudget = [];
 
     /// <inheritdoc />
     public string Name => StrategyName;
@@ -25,19 +26,24 @@ public sealed class FleetOrderBound(ILayerStrategy inner, IReadOnlyList<RuntimeG
     public LayerPlan Plan(RuntimeGraph graph, LayeringContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!_countsByBudget.TryGetValue(context.Budget, out var counts))
+        if (!_byBudget.TryGetValue(context.Budget, out var fleetPlans))
         {
-            counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var layer in fleet.SelectMany(g => inner.Plan(g, context).Layers))
+            fleetPlans = (new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<RuntimeGraph, LayerPlan>(ReferenceEqualityComparer.Instance));
+            foreach (var image in fleet)
             {
-                var key = PullClient.KeyOf(layer);
-                counts[key] = counts.GetValueOrDefault(key) + 1;
+                var plan = fleetPlans.Plans[image] = inner.Plan(image, context);
+                foreach (var layer in plan.Layers)
+                {
+                    var key = PullClient.KeyOf(layer);
+                    fleetPlans.Counts[key] = fleetPlans.Counts.GetValueOrDefault(key) + 1;
+                }
             }
 
-            _countsByBudget[context.Budget] = counts;
+            _byBudget[context.Budget] = fleetPlans;
         }
 
-        var layers = inner.Plan(graph, context).Layers;
+        var layers = (fleetPlans.Plans.GetValueOrDefault(graph) ?? inner.Plan(graph, context)).Layers;
+        var counts = fleetPlans.Counts;
         return new LayerPlan(layers.OrderByDescending(l => Math.Pow(counts.GetValueOrDefault(PullClient.KeyOf(l)) + 1.0, exponent) * l.NarSize).ToList());
     }
 }
