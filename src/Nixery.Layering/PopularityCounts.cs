@@ -16,18 +16,10 @@ public static class PopularityCounts
     /// </summary>
     public static SortedDictionary<string, int> Count(IEnumerable<StorePath> paths)
     {
-        ArgumentNullException.ThrowIfNull(paths);
-        var byPath = new Dictionary<string, StorePath>(StringComparer.Ordinal);
-        foreach (var p in paths)
-        {
-            byPath.TryAdd(p.Path, p);
-        }
-
+        var (byPath, counts) = Index(paths);
         var referrers = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var p in byPath.Values)
         {
-            counts.TryAdd(p.Name, 0);
             foreach (var r in p.References)
             {
                 if (r != p.Path && byPath.ContainsKey(r))
@@ -70,20 +62,8 @@ public static class PopularityCounts
     /// </summary>
     public static SortedDictionary<string, int> CountClosures(IEnumerable<StorePath> paths, IEnumerable<string> roots)
     {
-        ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(roots);
-        var byPath = new Dictionary<string, StorePath>(StringComparer.Ordinal);
-        foreach (var p in paths)
-        {
-            byPath.TryAdd(p.Path, p);
-        }
-
-        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var p in byPath.Values)
-        {
-            counts.TryAdd(p.Name, 0);
-        }
-
+        var (byPath, counts) = Index(paths);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<string>();
@@ -109,7 +89,7 @@ public static class PopularityCounts
             {
                 if (path != root)
                 {
-                    names.Add(StorePath.NameOf(path));
+                    names.Add(byPath[path].Name);
                 }
             }
 
@@ -120,5 +100,22 @@ public static class PopularityCounts
         }
 
         return counts;
+    }
+
+    // Each path once, by its path; and every name of the set with a count of 0, so the map covers the set.
+    private static (Dictionary<string, StorePath> ByPath, SortedDictionary<string, int> Counts) Index(IEnumerable<StorePath> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var byPath = new Dictionary<string, StorePath>(StringComparer.Ordinal);
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in paths)
+        {
+            if (byPath.TryAdd(p.Path, p))
+            {
+                counts.TryAdd(p.Name, 0);
+            }
+        }
+
+        return (byPath, counts);
     }
 }
