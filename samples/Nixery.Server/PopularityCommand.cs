@@ -24,20 +24,8 @@ internal static class PopularityCommand
 
     public static async Task<int> RunAsync(string[] args, Func<string, string?> variable, CancellationToken cancellationToken)
     {
-        if (args is not [var packageSet, "--output" or "-o", var output, .. var rest])
-        {
-            await Console.Error.WriteLineAsync(Usage);
-            return 64;
-        }
-
-        string? closureOutput = null;
-        if (rest is ["--closure-output", var closureFile, .. var afterClosure])
-        {
-            closureOutput = closureFile;
-            rest = afterClosure;
-        }
-
-        if (!TryParseTail(rest, out var attributes, out var nixArguments))
+        if (args is not [var packageSet, "--output" or "-o", var output, .. var rest]
+            || !TryParseTail(rest, out var closureOutput, out var attributes, out var nixArguments))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 64;
@@ -78,12 +66,18 @@ internal static class PopularityCommand
     private static Task WriteAsync(string file, SortedDictionary<string, int> counts, CancellationToken cancellationToken) =>
         File.WriteAllTextAsync(file, JsonSerializer.Serialize(counts, new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken);
 
-    // [--attr NAME]... [-- NIX_ARGUMENTS...]
-    private static bool TryParseTail(string[] rest, out List<string>? attributes, out string[] nixArguments)
+    // [--closure-output FILE] [--attr NAME]... in any order, then [-- NIX_ARGUMENTS...]
+    private static bool TryParseTail(string[] rest, out string? closureOutput, out List<string>? attributes, out string[] nixArguments)
     {
+        closureOutput = null;
         attributes = null;
         var i = 0;
-        for (; i + 1 < rest.Length && rest[i] == "--attr"; i += 2) (attributes ??= []).Add(rest[i + 1]);
+        for (; i + 1 < rest.Length && rest[i] is "--attr" or "--closure-output"; i += 2)
+        {
+            if (rest[i] == "--attr") (attributes ??= []).Add(rest[i + 1]);
+            else closureOutput = rest[i + 1];
+        }
+
         nixArguments = i < rest.Length && rest[i] == "--" ? rest[(i + 1)..] : [];
         return i == rest.Length || rest[i] == "--";
     }

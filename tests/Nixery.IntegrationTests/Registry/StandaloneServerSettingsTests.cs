@@ -178,8 +178,8 @@ public sealed partial class StandaloneServerSettingsTests : IDisposable
         string referrers = Path.Combine(_scratch, "popularity.json"), closures = Path.Combine(_scratch, "closures.json");
         var (exitCode, stdout, stderr) = await NixeryScriptAsync(
         [
-            "popularity", RepositoryRoot.DemoPackages, "--output", referrers, "--closure-output", closures,
-            "--attr", "hello", "--attr", "coreutils", "--", .. TestNix.OfflineArguments,
+            "popularity", RepositoryRoot.DemoPackages, "--output", referrers,
+            "--attr", "hello", "--closure-output", closures, "--attr", "coreutils", "--", .. TestNix.OfflineArguments,
         ]);
 
         Assert.True(exitCode == 0, $"scripts/nixery popularity exited with {exitCode}: {stderr}");
