@@ -126,9 +126,15 @@ public class EconomyStrategyTests
         var closures = new Popularity([new("data", 100), new("app", 100)]);
         var graph = new RuntimeGraph([Path(Data, 30_000_000), Path(App, 10, Data)], [App]);
 
-        var plan = new EconomyStrategy().Plan(graph, new LayeringContext(94, referrers, ClosurePopularity: closures));
+        var small = new RuntimeGraph([Path(Data, 30), Path(App, 10, Data)], [App]);
+        var context = new LayeringContext(94, referrers, ClosurePopularity: closures);
+
+        var plan = new EconomyStrategy().Plan(graph, context);
+        var smallPlan = new EconomyStrategy().Plan(small, context);
 
         Assert.Equal([[Data], [App]], plan.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
+        // The same path, small: it heads a layer for its popularity alone, so it joins app's.
+        Assert.Equal([[Data, App]], smallPlan.Layers.Select(l => l.StorePaths.ToArray()).ToArray());
     }
 
     [Fact]

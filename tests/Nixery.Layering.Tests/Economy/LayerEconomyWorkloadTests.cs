@@ -1,3 +1,4 @@
+using Nixery.Abstractions.Layering;
 using Nixery.LayerEconomy;
 using Nixery.LayerEconomy.Simulation;
 
@@ -75,7 +76,32 @@ public class LayerEconomyWorkloadTests
         // The bound restacks economy's layers: the same blobs, so the same bytes by digest and in the registry.
         Assert.Equal(withCounts[0].Fleet.DigestBytes, withCounts[1].Fleet.DigestBytes);
         Assert.Equal(withCounts[0].RegistryBytes, withCounts[1].RegistryBytes);
-        Assert.InRange(without[0].Fleet.DigestBytes, without[0].Fleet.FloorBytes, without[0].Fleet.ImageBytes);
+        // Closure counts change economy's layers (a head joins the one above it): fewer layers per image here.
+        Assert.True(withCounts[0].MeanLayers < without[0].MeanLayers, $"{withCounts[0].MeanLayers} layers per image with closure counts, {without[0].MeanLayers} without");
+    }
+
+    [Fact]
+    public void FleetOrderBound_StacksEachImagesLayersByHowManyOfTheFleetsImagesHoldThem_TimesBytes()
+    {
+        var (graph, updated) = EconomyReport.Load(DataDirectory);
+        var (runner, _) = EconomyReport.Run(graph, updated, images: 12, seed: 4, budgets: [94], []);
+        var economy = new EconomyStrategy();
+        var context = new LayeringContext(94, runner.Popularity, ClosurePopularity: runner.ClosurePopularity);
+        var plans = runner.Before.Select(g => economy.Plan(g, context)).ToList();
+        var held = plans.SelectMany(p => p.Layers).GroupBy(PullClient.KeyOf).ToDictionary(g => g.Key, g => g.Count());
+        var bound = new FleetOrderBound(economy, runner.Before);
+
+        var reordered = 0;
+        foreach (var (image, plan) in runner.Before.Zip(plans))
+        {
+            var stacked = bound.Plan(image, context).Layers;
+            Assert.Equal(plan.Layers.Select(PullClient.KeyOf).Order(), stacked.Select(PullClient.KeyOf).Order());
+            var weights = stacked.Select(l => Math.Pow(held[PullClient.KeyOf(l)] + 1.0, 1.5) * l.NarSize).ToList();
+            Assert.True(weights.Zip(weights.Skip(1)).All(w => w.First >= w.Second), "layers not stacked by (images + 1)^1.5 x bytes, highest lowest");
+            reordered += plan.Layers.Select(PullClient.KeyOf).SequenceEqual(stacked.Select(PullClient.KeyOf)) ? 0 : 1;
+        }
+
+        Assert.True(reordered > 0, "the bound stacked every image as economy does");
     }
 
     [Fact]
